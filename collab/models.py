@@ -1,0 +1,139 @@
+"""Reference data shared by every app: the SDG taxonomy and Indonesia's administrative regions.
+
+Reference tables are loaded by `load_reference` and never edited in the pages, so they carry no
+history (83,762 villages would otherwise double in a history table for nothing).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalizedTitleMixin:
+    """Indonesian title where the data has one, else English (the data has few Indonesian ones)."""
+
+    title_en: str
+    title_id: str
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "id").startswith("id") and self.title_id:
+            return self.title_id
+        return self.title_en or self.title_id
+
+
+class SdgGoal(LocalizedTitleMixin, models.Model):
+    """One of the 17 Sustainable Development Goals."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title_en = models.TextField(_("title (English)"))
+    title_id = models.TextField(_("title (Indonesian)"), blank=True)
+    short_title_en = models.CharField(_("short title (English)"), max_length=200, blank=True)
+    short_title_id = models.CharField(_("short title (Indonesian)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("SDG goal")
+        verbose_name_plural = _("SDG goals")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.short_title}"
+
+    @property
+    def short_title(self) -> str:
+        if (get_language() or "id").startswith("id") and self.short_title_id:
+            return self.short_title_id
+        return self.short_title_en or self.short_title_id or self.title
+
+
+class SdgTarget(LocalizedTitleMixin, models.Model):
+    """A target under a goal, such as 11.1; `order` keeps the official order (11.1 … 11.c)."""
+
+    goal = models.ForeignKey(
+        SdgGoal, on_delete=models.CASCADE, related_name="targets", verbose_name=_("goal")
+    )
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    order = models.PositiveIntegerField(_("order"))
+    title_en = models.TextField(_("title (English)"))
+    title_id = models.TextField(_("title (Indonesian)"), blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:80]}"
+
+
+class SdgIndicator(LocalizedTitleMixin, models.Model):
+    """A global indicator entry such as 11.1.1; repeats across targets share `unsd_code`."""
+
+    target = models.ForeignKey(
+        SdgTarget, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("target")
+    )
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    unsd_code = models.CharField(_("UNSD code"), max_length=20, blank=True, db_index=True)
+    order = models.PositiveIntegerField(_("order"))
+    title_en = models.TextField(_("title (English)"))
+    title_id = models.TextField(_("title (Indonesian)"), blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("SDG indicator")
+        verbose_name_plural = _("SDG indicators")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:80]}"
+
+
+class Region(models.Model):
+    """An administrative region with its Kemendagri code, e.g. `35.77.03.1009` (Kel. Taman)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        REGENCY = "regency", _("Regency/city")
+        DISTRICT = "district", _("District")
+        VILLAGE = "village", _("Village")
+
+    class Kind(models.TextChoices):
+        PROVINSI = "provinsi", _("Province (provinsi)")
+        KABUPATEN = "kabupaten", _("Regency (kabupaten)")
+        KOTA = "kota", _("City (kota)")
+        KECAMATAN = "kecamatan", _("District (kecamatan)")
+        DISTRIK = "distrik", _("District (distrik)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+        DESA = "desa", _("Village (desa)")
+        DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
+
+    code = models.CharField(_("code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        indexes = [
+            models.Index(fields=["level", "name"], name="region_level_name_idx"),
+            models.Index(fields=["name"], name="region_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]

@@ -1,0 +1,115 @@
+"""The one permission chokepoint (DESIGN "Rights").
+
+Every read of domain data goes through `restrict(queryset, user, action)`. Rights live on the
+programme (the aggregate root); a child record follows its programme through the lookup path
+named by its model's `program_path`. The programme ids a user may act on are expressed as a
+SQL subquery over guardian's direct-foreign-key tables, never loaded into Python.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+STAFF_GROUP = "Staf"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    COORDINATE = "coordinate"  # record and edit a programme's meetings, commitments, agreements…
+    EXPORT = "export"  # export agreement records
+
+
+# Object permissions on a Program that grant each action.
+OBJECT_CODENAMES: dict[Action, tuple[str, ...]] = {
+    Action.VIEW: ("view_program", "coordinate_program"),
+    Action.COORDINATE: ("coordinate_program",),
+    Action.EXPORT: ("coordinate_program", "export_agreement"),
+}
+# Model-level permissions that grant an action on every programme (staff, or a custom role).
+GLOBAL_PERMS: dict[Action, str] = {
+    Action.VIEW: "programs.view_program",
+    Action.COORDINATE: "programs.coordinate_program",
+    Action.EXPORT: "programs.export_agreement",
+}
+
+
+def program_path(model: type[Model]) -> str | None:
+    """Lookup from `model` to its Program: "" for Program itself, None if not programme-scoped."""
+    return getattr(model, "program_path", None)
+
+
+def program_ids(user: AbstractBaseUser | AnonymousUser, action: Action | str) -> QuerySet:
+    """A subquery of the ids of programmes on which `user` holds an object right for `action`."""
+    from programs.models import (
+        Program,
+        ProgramGroupObjectPermission,
+        ProgramUserObjectPermission,
+    )
+
+    codenames = OBJECT_CODENAMES[Action(action)]
+    by_user = ProgramUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename__in=codenames
+    ).values("content_object_id")
+    by_group = ProgramGroupObjectPermission.objects.filter(
+        group__user=user.pk, permission__codename__in=codenames
+    ).values("content_object_id")
+    return Program.objects.filter(Q(pk__in=by_user) | Q(pk__in=by_group)).values("pk")
+
+
+def has_global_right(user: AbstractBaseUser | AnonymousUser, action: Action | str) -> bool:
+    """True for superusers and for users whose model-level permission covers every programme."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm(GLOBAL_PERMS[Action(action)])
+
+
+def restrict(
+    queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser, action: Action | str = "view"
+) -> QuerySet[M]:
+    """`queryset` narrowed to the rows `user` may act on with `action`.
+
+    Programme-scoped models follow their programme. Partners (the shared directory) are visible
+    to anybody who holds a right on at least one programme, contacts (personal data) to
+    coordinators; only admins and holders of the model permission change them.
+    """
+    action = Action(action)
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if has_global_right(user, action):
+        return queryset
+    model = queryset.model
+    path = program_path(model)
+    if path is not None:
+        lookup = f"{path}__in" if path else "pk__in"
+        return queryset.filter(**{lookup: program_ids(user, action)})
+    if model._meta.app_label == "collab":  # reference data: readable by every signed-in user
+        return queryset if action is Action.VIEW else queryset.none()
+    if model._meta.label in {"partners.Partner", "partners.Contact"}:
+        if action is not Action.VIEW:
+            return queryset.none()
+        needed = Action.VIEW if model._meta.label == "partners.Partner" else Action.COORDINATE
+        if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+            return queryset
+        from programs.models import Program
+
+        if Program.objects.filter(pk__in=program_ids(user, needed)).exists():
+            return queryset
+        return queryset.none()
+    raise TypeError(f"{model._meta.label} is not covered by the rights rules")
+
+
+def can(user: AbstractBaseUser | AnonymousUser, action: Action | str, program: Model) -> bool:
+    """Whether `user` may act on `program` with `action` (one query at most)."""
+    if has_global_right(user, action):
+        return True
+    if not user.is_authenticated:
+        return False
+    return restrict(type(program)._default_manager.filter(pk=program.pk), user, action).exists()

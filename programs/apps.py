@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_staff_group(sender, **kwargs) -> None:
+    from .services import ensure_staff_group
+
+    ensure_staff_group()
+
+
+class ProgramsConfig(AppConfig):
+    name = "programs"
+    verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        # Permissions exist only after migrate, so the group is kept up to date afterwards.
+        post_migrate.connect(_ensure_staff_group, sender=self)

@@ -1,0 +1,197 @@
+"""Signed agreements (MoU, nota kesepakatan, berita acara…) with signatories and clauses."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner
+
+from .base import TimestampedModel, end_not_before_start
+from .meetings import Meeting
+from .program import Program
+
+
+def private_storage() -> FileSystemStorage:
+    """Storage for signed scans: under var/, with no URL; served only by a checked view."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def agreement_document_path(instance: Agreement, filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the disk."""
+    suffix = PurePosixPath(filename).suffix.lower() or ".pdf"
+    return f"agreements/{uuid.uuid4().hex}{suffix if suffix == '.pdf' else '.pdf'}"
+
+
+class Agreement(TimestampedModel):
+    """A signed agreement of a programme, its numbered clauses and its signed scan."""
+
+    program_path = "program"  # rights follow the programme (collab.permissions)
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("Memorandum of understanding")
+        NOTA_KESEPAKATAN = "nota_kesepakatan", _("Memorandum of agreement (nota kesepakatan)")
+        BERITA_ACARA = "berita_acara", _("Official record (berita acara)")
+        RUMUSAN_KESEPAKATAN = "rumusan_kesepakatan", _("Statement of agreement (rumusan)")
+        PKS = "pks", _("Cooperation agreement (PKS)")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.MOU)
+    number = models.CharField(_("number"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at = models.CharField(_("signed at (place)"), max_length=255, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SIGNED
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("meeting"),
+    )
+    document = models.FileField(
+        _("signed scan (PDF)"),
+        storage=private_storage,
+        upload_to=agreement_document_path,
+        max_length=255,
+        blank=True,
+    )
+    document_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        indexes = [
+            models.Index(fields=["program", "-signed_on"], name="agreement_program_signed_idx"),
+            models.Index(fields=["-signed_on", "-id"], name="agreement_signed_idx"),
+            models.Index(fields=["status", "-signed_on"], name="agreement_status_idx"),
+            models.Index(fields=["kind", "-signed_on"], name="agreement_kind_idx"),
+        ]
+        constraints = [
+            end_not_before_start(
+                "effective_from",
+                "expires_on",
+                "agreement_expires_after_effective",
+                _("An agreement cannot expire before it takes effect."),
+            ),
+            models.UniqueConstraint(
+                fields=["program", "number"],
+                condition=~models.Q(number=""),
+                name="agreement_unique_number_per_program",
+                violation_error_message=_(
+                    "This programme already has an agreement with this number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(document_sha256="")
+                | models.Q(document_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="agreement_sha256_hex",
+                violation_error_message=_("The checksum must be 64 lowercase hexadecimal digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Signatory(models.Model):
+    """A person who signed an agreement, for an organisation where one is known."""
+
+    program_path = "agreement__program"  # rights follow the programme (collab.permissions)
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("organisation"),
+    )
+    signer_name = models.CharField(_("signer"), max_length=255)
+    signer_position = models.CharField(_("position"), max_length=255, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "order", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        indexes = [
+            models.Index(fields=["agreement", "order"], name="signatory_agreement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        if self.partner_id:
+            return f"{self.signer_name} ({self.partner})"
+        return self.signer_name
+
+
+class Clause(models.Model):
+    """A section or a numbered clause of an agreement; `order` is the reading order."""
+
+    program_path = "agreement__program"  # rights follow the programme (collab.permissions)
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("agreement")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("section"),
+    )
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("order"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "order"]
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "order"],
+                name="clause_unique_order",
+                violation_error_message=_("Two clauses of an agreement cannot share a position."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text=""),
+                name="clause_text_not_empty",
+                violation_error_message=_("A clause needs text."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:80]}".strip()

@@ -1,0 +1,152 @@
+"""What each partner promised, and the log of how it is going."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner
+
+from .agreements import Agreement
+from .base import TimestampedModel, end_not_before_start
+from .meetings import Meeting
+from .program import Program, Site
+
+
+class CommitmentStatus(models.TextChoices):
+    PLEDGED = "pledged", _("Pledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Commitment(TimestampedModel):
+    """A partner's promise to a programme: money, goods, expertise, a programme or a policy."""
+
+    program_path = "program"  # rights follow the programme (collab.permissions)
+
+    Status = CommitmentStatus
+
+    class Kind(models.TextChoices):
+        FUNDING = "funding", _("Funding")
+        IN_KIND = "in_kind", _("In kind")
+        TECHNICAL = "technical", _("Technical assistance/expertise")
+        PROGRAMME = "programme", _("Programme/activity")
+        POLICY = "policy", _("Policy/regulation")
+        OTHER = "other", _("Other")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("programme")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("partner")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("meeting"),
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("site"),
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("agreement"),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PROGRAMME)
+    amount = models.DecimalField(
+        _("amount (Rp)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLEDGED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [
+            models.Index(fields=["program", "-created_at", "-id"], name="commitment_program_idx"),
+            models.Index(fields=["-created_at", "-id"], name="commitment_created_idx"),
+            models.Index(fields=["partner", "-created_at"], name="commitment_partner_idx"),
+            models.Index(fields=["status", "due_on"], name="commitment_status_due_idx"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="commitment_kind_idx"),
+        ]
+        constraints = [
+            end_not_before_start(
+                "starts_on",
+                "due_on",
+                "commitment_due_after_start",
+                _("A commitment cannot be due before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="commitment_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.title}"
+
+
+class CommitmentUpdate(models.Model):
+    """One entry of a commitment's progress log: status, percent done and a note."""
+
+    program_path = "commitment__program"  # rights follow the programme (collab.permissions)
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=CommitmentStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitment_updates",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment", "-created_at", "-id"]
+        verbose_name = _("commitment progress update")
+        verbose_name_plural = _("commitment progress updates")
+        indexes = [
+            models.Index(fields=["commitment", "-created_at"], name="commitmentupdate_log_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="commitmentupdate_progress_max_100",
+                violation_error_message=_("Progress is a percentage between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} — {self.get_status_display()} {self.progress}%"

@@ -1,0 +1,104 @@
+"""Programme indicators, linked to SDG indicators or free, and their measurements."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from collab.models import SdgIndicator
+
+from .base import TimestampedModel
+from .program import Program
+
+
+class Indicator(TimestampedModel):
+    """What a programme measures, e.g. KOTAKU's slum area with a target of 0 ha by 2019."""
+
+    program_path = "program"  # rights follow the programme (collab.permissions)
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Higher is better")
+        DECREASE = "decrease", _("Lower is better")
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("programme")
+    )
+    sdg_indicator = models.ForeignKey(
+        SdgIndicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="program_indicators",
+        verbose_name=_("SDG indicator"),
+    )
+    name = models.CharField(_("name"), max_length=500)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    # Stated rather than derived: a target can be known before its baseline (KOTAKU: 0 ha).
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["program", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        indexes = [
+            models.Index(fields=["program", "name"], name="indicator_program_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(baseline_on__isnull=True)
+                | models.Q(target_on__isnull=True)
+                | models.Q(target_on__gte=models.F("baseline_on")),
+                name="indicator_target_after_baseline",
+                violation_error_message=_("The target date cannot precede the baseline date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    """A dated value of an indicator."""
+
+    program_path = "indicator__program"  # rights follow the programme (collab.permissions)
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("indicator"),
+    )
+    measured_on = models.DateField(_("measured on"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "measured_on"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "measured_on"],
+                name="measurement_unique_date",
+                violation_error_message=_("This indicator already has a value for this date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.measured_on:%Y-%m-%d})"

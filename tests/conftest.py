@@ -1,0 +1,77 @@
+"""Personas shared by every test (STYLE rule 12): each is a signed-in client or anonymous."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from collab.permissions import STAFF_GROUP
+from programs.services import ensure_staff_group, grant_coordinator, grant_viewer
+from tests.factories import ProgramFactory, UserFactory
+
+PERSONAS = (
+    "anonymous",
+    "no_rights",
+    "viewer",
+    "coordinator",
+    "other_coordinator",
+    "staff",
+    "admin",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def program(db):
+    """The programme the personas are about."""
+    return ProgramFactory(name="Program Ini", slug="program-ini")
+
+
+@pytest.fixture
+def other_program(db):
+    """A programme the coordinator of `program` has no right on."""
+    return ProgramFactory(name="Program Lain", slug="program-lain")
+
+
+@pytest.fixture
+def users(db, program, other_program):
+    """One user per persona (anonymous has none)."""
+    ensure_staff_group()
+    no_rights = UserFactory(username="tanpa-hak")
+    viewer = UserFactory(username="pemantau-uji")
+    grant_viewer(program=program, user=viewer)
+    coordinator = UserFactory(username="koordinator-ini")
+    grant_coordinator(program=program, user=coordinator)
+    other_coordinator = UserFactory(username="koordinator-lain")
+    grant_coordinator(program=other_program, user=other_coordinator)
+    staff = UserFactory(username="staf-uji")
+    staff.groups.add(Group.objects.get(name=STAFF_GROUP))
+    admin = UserFactory(username="admin-uji", is_staff=True, is_superuser=True)
+    return {
+        "anonymous": None,
+        "no_rights": no_rights,
+        "viewer": viewer,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "staff": staff,
+        "admin": admin,
+    }
+
+
+@pytest.fixture
+def client_for(users):
+    """`client_for("viewer")` → a Client signed in as that persona (anonymous: signed out)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        user = users[persona]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
