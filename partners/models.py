@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +31,13 @@ class PartnerKind(models.TextChoices):
     MEDIA = "media", _("Media")
     INTERNATIONAL = "international", _("International development partner")
     NETWORK = "network", _("Network/forum")
+
+
+class PartnerQuerySet(models.QuerySet):
+    """Reads of partners."""
+
+    def for_list(self) -> PartnerQuerySet:
+        return self.select_related("region", "parent")
 
 
 class Partner(models.Model):
@@ -64,6 +72,7 @@ class Partner(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -88,6 +97,36 @@ class Partner(models.Model):
         if self.acronym and self.acronym.lower() not in self.name.lower():
             return f"{self.name} ({self.acronym})"
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partner_detail", kwargs={"pk": self.pk})
+
+    def page_sections(self, user, per_section: int = 20) -> dict:
+        """The partner page: its programmes, commitments and signed agreements that `user` may
+        see, each bounded to `per_section` rows with a flag when there are more."""
+        from collab.permissions import Action, restrict
+        from programs.models import Agreement, Commitment, ProgramPartner
+
+        def section(queryset: models.QuerySet) -> dict:
+            rows = list(restrict(queryset, user, Action.VIEW)[: per_section + 1])
+            return {"rows": rows[:per_section], "more": len(rows) > per_section}
+
+        return {
+            "memberships": section(
+                ProgramPartner.objects.filter(partner=self)
+                .select_related("program")
+                .order_by("program__name", "role")
+            ),
+            "commitments": section(
+                Commitment.objects.filter(partner=self).for_list().order_by("-created_at", "-id")
+            ),
+            "agreements": section(
+                Agreement.objects.filter(signatories__partner=self)
+                .select_related("program")
+                .distinct()
+                .order_by("-signed_on", "-id")
+            ),
+        }
 
 
 class Contact(models.Model):

@@ -8,7 +8,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from collab.permissions import STAFF_GROUP
 
-from .models import Program
+from .models import Commitment, CommitmentUpdate, Program
 
 # Apps whose every model staff may read.
 STAFF_READABLE_APPS = ("collab", "partners", "programs")
@@ -39,8 +39,22 @@ def ensure_staff_group() -> Group:
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     perms = Permission.objects.filter(
         content_type__app_label__in=STAFF_READABLE_APPS, codename__startswith="view_"
-    ) | Permission.objects.filter(
-        content_type__app_label="programs", codename="export_agreement"
-    )
+    ) | Permission.objects.filter(content_type__app_label="programs", codename="export_agreement")
     group.permissions.add(*perms)
     return group
+
+
+@transaction.atomic
+def record_commitment_update(
+    *, commitment: Commitment, user: AbstractBaseUser, status: str, progress: int, note: str = ""
+) -> CommitmentUpdate:
+    """Log progress on a commitment and move the commitment to the reported status."""
+    update = CommitmentUpdate(
+        commitment=commitment, status=status, progress=progress, note=note, created_by=user
+    )
+    update.full_clean()
+    update.save()
+    if commitment.status != status:
+        commitment.status = status
+        commitment.save(update_fields=["status", "updated_at"])
+    return update

@@ -75,3 +75,31 @@ def client_for(users):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _reference_loaded(django_db_setup, django_db_blocker):
+    """Load the SDG taxonomy and all regions once per test session (they never change)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def reference_data(_reference_loaded, db):
+    """Reference data present in the test database. Reloaded if a transactional test emptied it."""
+    from django.core.management import call_command
+
+    from collab.models import Region, SdgGoal
+
+    if not (SdgGoal.objects.exists() and Region.objects.exists()):
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    """The five seed programmes and demo accounts (rolled back after each test)."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)

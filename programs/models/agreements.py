@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +29,31 @@ def agreement_document_path(instance: Agreement, filename: str) -> str:
     """A generated name: the uploader's file name never reaches the disk."""
     suffix = PurePosixPath(filename).suffix.lower() or ".pdf"
     return f"agreements/{uuid.uuid4().hex}{suffix if suffix == '.pdf' else '.pdf'}"
+
+
+class AgreementQuerySet(models.QuerySet):
+    """Reads of agreements."""
+
+    def for_list(self) -> AgreementQuerySet:
+        return self.select_related("program", "meeting").annotate(
+            signatory_count=models.Count("signatories", distinct=True),
+            clause_count=models.Count("clauses", distinct=True),
+        )
+
+    def for_detail(self) -> AgreementQuerySet:
+        return self.select_related("program", "meeting").prefetch_related(
+            models.Prefetch(
+                "signatories",
+                queryset=Signatory.objects.select_related("partner").order_by("order", "id"),
+            ),
+            models.Prefetch("clauses", queryset=Clause.objects.order_by("order")),
+            models.Prefetch(
+                "commitments",
+                queryset=apps.get_model("programs", "Commitment")
+                .objects.select_related("partner")
+                .order_by("id"),
+            ),
+        )
 
 
 class Agreement(TimestampedModel):
@@ -78,6 +105,7 @@ class Agreement(TimestampedModel):
     )
     document_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
 
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -115,6 +143,9 @@ class Agreement(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:agreement_detail", kwargs={"pk": self.pk})
 
 
 class Signatory(models.Model):

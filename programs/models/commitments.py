@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +24,34 @@ class CommitmentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     FULFILLED = "fulfilled", _("Fulfilled")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_COMMITMENT_STATUSES = (CommitmentStatus.PLEDGED, CommitmentStatus.IN_PROGRESS)
+
+
+class CommitmentQuerySet(models.QuerySet):
+    """Reads of commitments; every page fetches through one of these methods."""
+
+    def for_list(self) -> CommitmentQuerySet:
+        return self.select_related("program", "partner", "site__region", "meeting")
+
+    def for_detail(self) -> CommitmentQuerySet:
+        return self.select_related(
+            "program", "partner", "site__region", "meeting", "agreement"
+        ).prefetch_related(
+            models.Prefetch(
+                "updates",
+                queryset=CommitmentUpdate.objects.select_related("created_by").order_by(
+                    "-created_at", "-id"
+                ),
+            )
+        )
+
+    def open(self) -> CommitmentQuerySet:
+        return self.filter(status__in=OPEN_COMMITMENT_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
 
 
 class Commitment(TimestampedModel):
@@ -79,6 +111,7 @@ class Commitment(TimestampedModel):
         _("status"), max_length=16, choices=Status.choices, default=Status.PLEDGED
     )
 
+    objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -108,6 +141,9 @@ class Commitment(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:commitment_detail", kwargs={"pk": self.pk})
 
 
 class CommitmentUpdate(models.Model):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.apps import apps
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -10,6 +15,43 @@ from partners.models import Contact, Partner
 
 from .base import TimestampedModel, end_not_before_start
 from .program import Program
+
+
+class MeetingQuerySet(models.QuerySet):
+    """Reads of meetings."""
+
+    def for_list(self) -> MeetingQuerySet:
+        return self.select_related("program").annotate(
+            attendance_count=models.Count("attendances", distinct=True),
+            decision_count=models.Count("decisions", distinct=True),
+        )
+
+    def for_detail(self) -> MeetingQuerySet:
+        return self.select_related("program").prefetch_related(
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("partner", "contact").order_by(
+                    "partner__name"
+                ),
+            ),
+            models.Prefetch("decisions", queryset=Decision.objects.order_by("number")),
+            models.Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related("responsible").order_by(
+                    "order", "due_on", "id"
+                ),
+            ),
+            models.Prefetch(
+                "commitments",
+                queryset=apps.get_model("programs", "Commitment")
+                .objects.select_related("partner", "site")
+                .order_by("id"),
+            ),
+            "agreements",
+        )
+
+    def upcoming(self, today: datetime.date | None = None) -> MeetingQuerySet:
+        return self.filter(starts_on__gte=today or timezone.localdate()).order_by("starts_on", "id")
 
 
 class Meeting(TimestampedModel):
@@ -43,6 +85,7 @@ class Meeting(TimestampedModel):
     )
     summary = models.TextField(_("summary"), blank=True)
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -65,6 +108,9 @@ class Meeting(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_on:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:meeting_detail", kwargs={"pk": self.pk})
 
 
 class Attendance(models.Model):
@@ -141,6 +187,19 @@ class Decision(models.Model):
         return f"{self.number}. {self.text[:80]}"
 
 
+class ActionItemQuerySet(models.QuerySet):
+    """Reads of action items (work plan and follow-ups)."""
+
+    def for_list(self) -> ActionItemQuerySet:
+        return self.select_related("program", "responsible", "meeting")
+
+    def open(self) -> ActionItemQuerySet:
+        return self.filter(status__in=("planned", "in_progress"))
+
+    def overdue(self, today: datetime.date | None = None) -> ActionItemQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
 class ActionItem(TimestampedModel):
     """A work-plan step or a meeting follow-up: who does what, by when."""
 
@@ -180,6 +239,7 @@ class ActionItem(TimestampedModel):
     )
     order = models.PositiveIntegerField(_("order in the work plan"), default=0)
 
+    objects = ActionItemQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

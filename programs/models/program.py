@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -11,6 +12,16 @@ from collab.models import Region, SdgGoal, SdgTarget
 from partners.models import Partner
 
 from .base import TimestampedModel, end_not_before_start
+
+
+class ProgramQuerySet(models.QuerySet):
+    """Reads of programmes."""
+
+    def for_list(self) -> ProgramQuerySet:
+        return self.prefetch_related("sdg_goals")
+
+    def for_detail(self) -> ProgramQuerySet:
+        return self.prefetch_related("sdg_goals", "sdg_targets")
 
 
 class Program(TimestampedModel):
@@ -42,6 +53,7 @@ class Program(TimestampedModel):
         _("coordination meeting every (months)"), null=True, blank=True
     )
 
+    objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sdg_goals, sdg_targets])
 
     class Meta:
@@ -73,6 +85,57 @@ class Program(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program_detail", kwargs={"slug": self.slug})
+
+    def page_sections(self, request, per_section: int = 10) -> dict:
+        """What the programme page shows: partners by pillar and the latest of each section.
+
+        Each section is bounded (`per_section` rows and a count) and links to its list page
+        filtered by this programme, so a programme with 10,000 commitments loads as fast as
+        one with ten.
+        """
+        from partners.models import Pillar
+
+        from .agreements import Agreement
+        from .commitments import Commitment
+        from .indicators import Indicator
+        from .meetings import ActionItem, Meeting
+
+        memberships = list(
+            self.memberships.select_related("partner").order_by("partner__name", "role")
+        )
+        pillars = []
+        for value, label in Pillar.choices:
+            rows = [m for m in memberships if m.partner.pillar == value]
+            pillars.append({"value": value, "label": label, "memberships": rows})
+
+        def section(queryset: models.QuerySet) -> dict:
+            rows = list(queryset[: per_section + 1])
+            return {"rows": rows[:per_section], "more": len(rows) > per_section}
+
+        return {
+            "pillars": pillars,
+            "sites": section(self.sites.select_related("region").order_by("name")),
+            "meetings": section(Meeting.objects.filter(program=self).order_by("-starts_on", "-id")),
+            "commitments": section(
+                Commitment.objects.filter(program=self).for_list().order_by("-created_at", "-id")
+            ),
+            "agreements": section(
+                Agreement.objects.filter(program=self).order_by("-signed_on", "-id")
+            ),
+            "action_items": section(
+                ActionItem.objects.filter(program=self)
+                .select_related("responsible")
+                .order_by("order", "due_on", "id")
+            ),
+            "indicators": section(
+                Indicator.objects.filter(program=self)
+                .select_related("sdg_indicator")
+                .order_by("name")
+            ),
+        }
 
 
 class ProgramUserObjectPermission(UserObjectPermissionBase):
@@ -140,6 +203,13 @@ class ProgramPartner(TimestampedModel):
         return f"{self.partner} — {self.get_role_display()} ({self.program})"
 
 
+class SiteQuerySet(models.QuerySet):
+    """Reads of pilot sites."""
+
+    def for_list(self) -> SiteQuerySet:
+        return self.select_related("program", "region__parent__parent")
+
+
 class Site(TimestampedModel):
     """A pilot site of a programme at any region level (a kelurahan, a regency…)."""
 
@@ -164,6 +234,7 @@ class Site(TimestampedModel):
     rationale = models.TextField(_("why this site"), blank=True)
     priority_issues = models.TextField(_("priority issues"), blank=True)
 
+    objects = SiteQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -183,3 +254,6 @@ class Site(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:site_detail", kwargs={"pk": self.pk})

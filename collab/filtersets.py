@@ -1,0 +1,83 @@
+"""FilterSet plumbing shared by every app: styled widgets, search, rights-aware choices."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collab.forms import style_fields
+from collab.models import Region
+from collab.permissions import restrict
+
+
+def visible_programs(request) -> QuerySet:
+    from programs.models import Program
+
+    if request is None:
+        return Program.objects.none()
+    return restrict(Program.objects.all(), request.user, "view").only("pk", "name")
+
+
+def visible_partners(request) -> QuerySet:
+    from partners.models import Partner
+
+    if request is None:
+        return Partner.objects.none()
+    return restrict(Partner.objects.all(), request.user, "view").only("pk", "name", "acronym")
+
+
+def provinces(request=None) -> QuerySet:
+    return Region.objects.filter(level=Region.Level.PROVINCE).only("pk", "code", "name")
+
+
+class StyledFilterSet(filters.FilterSet):
+    """Bootstrap widgets; the free-text `q` searches the fields in `search_fields`."""
+
+    search_fields: tuple[str, ...] = ()
+    q = filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self.form)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = Q()
+        for word in value.split()[:8]:
+            word_condition = Q()
+            for field in self.search_fields:
+                word_condition |= Q(**{f"{field}__icontains": word})
+            condition &= word_condition
+        return queryset.filter(condition)
+
+
+def province_filter(field: str) -> filters.ModelChoiceFilter:
+    """Everything located in a province: its own region or any region below it (by code)."""
+
+    def method(queryset: QuerySet, name: str, value: Region) -> QuerySet:
+        return queryset.filter(
+            Q(**{f"{field}__code": value.code})
+            | Q(**{f"{field}__code__startswith": value.code + "."})
+        )
+
+    return filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=provinces,
+        method=lambda qs, name, value: method(qs, name, value),
+    )
+
+
+class OverdueFilter(filters.BooleanFilter):
+    """Open records whose due date has passed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label", _("Overdue only"))
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: bool | None) -> QuerySet:
+        if not value:
+            return qs
+        return qs.overdue(timezone.localdate())

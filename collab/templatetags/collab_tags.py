@@ -1,0 +1,63 @@
+"""Template helpers: rupiah amounts, query strings for pagination, status colours."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value: Any) -> str:
+    """`1500000` → `Rp 1.500.000` (Indonesian grouping whatever the interface language)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    whole = f"{int(amount):,}".replace(",", ".")
+    cents = abs(amount) % 1
+    if cents:
+        return f"Rp {whole},{int(cents * 100):02d}"
+    return f"Rp {whole}"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (e.g. another page)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + urlencode(sorted(query.lists()), doseq=True)
+
+
+STATUS_COLOURS = {
+    "active": "success",
+    "signed": "success",
+    "fulfilled": "success",
+    "done": "success",
+    "in_progress": "primary",
+    "planned": "secondary",
+    "pledged": "info",
+    "proposed": "secondary",
+    "draft": "secondary",
+    "completed": "dark",
+    "expired": "dark",
+    "cancelled": "danger",
+    "terminated": "danger",
+    "dropped": "danger",
+    "suspended": "warning",
+}
+
+
+@register.filter
+def status_colour(value: str) -> str:
+    return STATUS_COLOURS.get(value, "secondary")

@@ -1,0 +1,248 @@
+"""The one family of generic views (STYLE rule 2) and the dashboard.
+
+Every per-model page is a declaration on top of these classes: a queryset (a QuerySet method of
+the model), a FilterSet, a form and a template. Access is decided in one place:
+
+- anonymous → redirect to the login page;
+- signed in, but no right to this kind of page anywhere → 403;
+- an object outside the user's programmes → 404 (its existence is not revealed);
+- an object the user may see but not change → 403 on its edit pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Paginator
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from collab.permissions import Action, restrict
+
+
+def has_any_right(user: Any, action: Action | str) -> bool:
+    """Whether `user` holds `action` on at least one programme (the right to the kind of page)."""
+    from programs.models import Program
+
+    if not user.is_authenticated:
+        return False
+    return restrict(Program.objects.all(), user, action).exists()
+
+
+class RightsMixin(LoginRequiredMixin):
+    """Login required; 403 when the user has no right of `action` on any programme."""
+
+    action: ClassVar[Action] = Action.VIEW
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_any_right(request.user, self.action):
+            raise PermissionDenied(_("You have no right to this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def restricted(self, queryset: QuerySet, action: Action | str | None = None) -> QuerySet:
+        return restrict(queryset, self.request.user, action or self.action)
+
+
+class SafePaginator(Paginator):
+    """An out-of-range or malformed page number shows the nearest page instead of an error."""
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            return self.num_pages if int(number) > 1 else 1
+        except Exception:  # PageNotAnInteger and friends: "?page=abc"
+            return 1
+
+
+class ObjectListView(RightsMixin, generic.ListView):
+    """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class`,
+    `template_name`."""
+
+    filterset_class: ClassVar[type | None] = None
+    paginate_by = 50
+    paginator_class = SafePaginator
+    page_kwarg = "page"
+
+    def get_base_queryset(self) -> QuerySet:
+        return self.queryset.all()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.restricted(self.get_base_queryset(), Action.VIEW)
+        self.filterset = None
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(
+                self.request.GET or None, queryset=queryset, request=self.request
+            )
+            if self.filterset.is_bound and not self.filterset.is_valid():
+                # Explain the bad filter beside its field, list nothing rather than everything.
+                return queryset.none()
+            queryset = self.filterset.qs
+        return queryset
+
+    def paginate_queryset(self, queryset: QuerySet, page_size: int):  # type: ignore[override]
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.page(paginator.validate_number(self.request.GET.get(self.page_kwarg, 1)))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        context.update(
+            filterset=self.filterset,
+            filter_form=self.filterset.form if self.filterset else None,
+            query_without_page=query.urlencode(),
+            can_coordinate=has_any_right(self.request.user, Action.COORDINATE),
+        )
+        return context
+
+
+class ObjectDetailView(RightsMixin, generic.DetailView):
+    """One record, fetched through the restricted queryset (outside the user's rights → 404)."""
+
+    def get_object(self, queryset: QuerySet | None = None) -> Model:
+        queryset = self.restricted(self.queryset.all(), Action.VIEW)
+        return get_object_or_404(queryset, **self.lookup())
+
+    def lookup(self) -> dict[str, Any]:
+        if self.slug_url_kwarg in self.kwargs:
+            return {self.slug_field: self.kwargs[self.slug_url_kwarg]}
+        return {"pk": self.kwargs[self.pk_url_kwarg]}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        program = getattr(self.object, "program", None)
+        if program is None and self.object._meta.label == "programs.Program":
+            program = self.object
+        context["program"] = program
+        context["can_edit"] = (
+            program is not None
+            and self.restricted(
+                type(program)._default_manager.filter(pk=program.pk), Action.COORDINATE
+            ).exists()
+        )
+        return context
+
+
+class ProgramScopedFormMixin:
+    """Passes the user and programme to the form, whose choices are limited to the user's rights.
+
+    After the write, inside the same transaction, the record must still belong to a programme the
+    user coordinates (STYLE rule 4): a crafted POST cannot move a record elsewhere.
+    """
+
+    request: HttpRequest
+    object: Model | None
+    success_message: ClassVar[str] = ""
+
+    def get_program(self):
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["user"] = self.request.user
+        kwargs["program"] = self.get_program()
+        return kwargs
+
+    def form_valid(self, form: ModelForm) -> HttpResponse:
+        with transaction.atomic():
+            self.object = self.save_form(form)
+            from programs.models import Program
+
+            program_id = self.object.program_id
+
+            allowed = restrict(
+                Program.objects.filter(pk=program_id), self.request.user, Action.COORDINATE
+            )
+            if not allowed.exists():
+                transaction.set_rollback(True)
+                form.add_error(None, _("You may only record data in programmes you coordinate."))
+                return self.form_invalid(form)  # type: ignore[attr-defined]
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
+
+    def save_form(self, form: ModelForm) -> Model:
+        return form.save()
+
+    def form_invalid(self, form: ModelForm) -> HttpResponse:
+        messages.error(self.request, _("Nothing was saved. Please correct the marked fields."))
+        return super().form_invalid(form)  # type: ignore[misc]
+
+
+class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
+    """Add a record to a programme: `/programs/<slug>/<things>/new/`."""
+
+    action = Action.COORDINATE
+
+    def get_program(self):
+        from programs.models import Program
+
+        if not hasattr(self, "_program"):
+            slug = self.kwargs["slug"]
+            program = (
+                restrict(Program.objects.all(), self.request.user, Action.COORDINATE)
+                .filter(slug=slug)
+                .first()
+            )
+            if program is None:
+                visible = restrict(Program.objects.all(), self.request.user, Action.VIEW)
+                if visible.filter(slug=slug).exists():
+                    raise PermissionDenied(_("You do not coordinate this programme."))
+                raise_not_found()
+            self._program = program
+        return self._program
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_program()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_program()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["program"] = self.get_program()
+        return context
+
+
+class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
+    """Edit a record of a programme the user coordinates (visible but not editable → 403)."""
+
+    action = Action.COORDINATE
+
+    def get_object(self, queryset: QuerySet | None = None) -> Model:
+        base = self.queryset.all()
+        obj = self.restricted(base, Action.COORDINATE).filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            if self.restricted(base, Action.VIEW).filter(pk=self.kwargs["pk"]).exists():
+                raise PermissionDenied(_("You do not coordinate this programme."))
+            raise_not_found()
+        return obj
+
+    def get_program(self):
+        return getattr(self.object, "program", None)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["program"] = self.get_program()
+        return context
+
+
+def raise_not_found() -> None:
+    from django.http import Http404
+
+    raise Http404(_("Not found."))

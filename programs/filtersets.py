@@ -1,0 +1,140 @@
+"""One FilterSet per listed model (STYLE rule 8): used by the list pages, exports and tests.
+
+Choices of programmes, partners and goals show only what the requesting user may see.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from collab.filtersets import (
+    OverdueFilter,
+    StyledFilterSet,
+    province_filter,
+    visible_partners,
+    visible_programs,
+)
+from collab.models import SdgGoal
+from partners.models import Partner, Pillar
+
+from .models import (
+    ActionItem,
+    Agreement,
+    Attendance,
+    Commitment,
+    Meeting,
+    Program,
+    Signatory,
+    Site,
+)
+
+
+class ProgramFilterSet(StyledFilterSet):
+    search_fields = ("name", "description")
+    sdg_goal = filters.ModelChoiceFilter(
+        label=_("SDG goal"), queryset=SdgGoal.objects.all(), field_name="sdg_goals"
+    )
+
+    class Meta:
+        model = Program
+        fields = ["q", "status", "sdg_goal"]
+
+
+class CommitmentFilterSet(StyledFilterSet):
+    search_fields = ("title", "description", "partner__name", "partner__acronym")
+    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
+    partner = filters.ModelChoiceFilter(label=_("Partner"), queryset=visible_partners)
+    pillar = filters.ChoiceFilter(
+        label=_("Pillar"), choices=Pillar.choices, field_name="partner__pillar"
+    )
+    sdg_goal = filters.ModelChoiceFilter(
+        label=_("SDG goal"), queryset=SdgGoal.objects.all(), method="filter_goal"
+    )
+    overdue = OverdueFilter()
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "program", "partner", "pillar", "status", "kind", "sdg_goal", "overdue"]
+
+    def filter_goal(self, queryset: QuerySet, name: str, value: SdgGoal) -> QuerySet:
+        through = Program.sdg_goals.through
+        return queryset.filter(
+            Exists(through.objects.filter(program_id=OuterRef("program_id"), sdggoal_id=value.pk))
+        )
+
+
+class MeetingFilterSet(StyledFilterSet):
+    search_fields = ("title", "venue", "summary")
+    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
+    partner = filters.ModelChoiceFilter(
+        label=_("Attending organisation"), queryset=visible_partners, method="filter_partner"
+    )
+    starts_after = filters.DateFilter(
+        label=_("From"), field_name="starts_on", lookup_expr="gte", widget=forms.DateInput
+    )
+    starts_before = filters.DateFilter(
+        label=_("Until"), field_name="starts_on", lookup_expr="lte", widget=forms.DateInput
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "program", "kind", "partner", "starts_after", "starts_before"]
+
+    def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
+        return queryset.filter(
+            Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"), partner_id=value.pk))
+        )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        after = self.form.cleaned_data.get("starts_after")
+        before = self.form.cleaned_data.get("starts_before")
+        if after and before and before < after:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class AgreementFilterSet(StyledFilterSet):
+    search_fields = ("title", "number", "signed_at")
+    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
+    partner = filters.ModelChoiceFilter(
+        label=_("Signatory organisation"), queryset=visible_partners, method="filter_partner"
+    )
+    signed_after = filters.DateFilter(
+        label=_("Signed from"), field_name="signed_on", lookup_expr="gte", widget=forms.DateInput
+    )
+    signed_before = filters.DateFilter(
+        label=_("Signed until"), field_name="signed_on", lookup_expr="lte", widget=forms.DateInput
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "program", "kind", "status", "partner", "signed_after", "signed_before"]
+
+    def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
+        return queryset.filter(
+            Exists(Signatory.objects.filter(agreement_id=OuterRef("pk"), partner_id=value.pk))
+        )
+
+
+class ActionItemFilterSet(StyledFilterSet):
+    search_fields = ("title", "description", "responsible__name")
+    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
+    responsible = filters.ModelChoiceFilter(label=_("Responsible"), queryset=visible_partners)
+    overdue = OverdueFilter()
+
+    class Meta:
+        model = ActionItem
+        fields = ["q", "program", "status", "responsible", "overdue"]
+
+
+class SiteFilterSet(StyledFilterSet):
+    search_fields = ("name", "region__name", "priority_issues")
+    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
+    province = province_filter("region")
+
+    class Meta:
+        model = Site
+        fields = ["q", "program", "status", "province"]

@@ -1,0 +1,53 @@
+"""URLs of DESIGN "Pages and URLs"; names `programs:<model>_<action>` (STYLE rule 11)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("programs/", views.ProgramListView.as_view(), name="program_list"),
+    path("programs/<slug:slug>/", views.ProgramDetailView.as_view(), name="program_detail"),
+    path(
+        "programs/<slug:slug>/meetings/new/",
+        views.MeetingCreateView.as_view(),
+        name="meeting_create",
+    ),
+    path(
+        "programs/<slug:slug>/commitments/new/",
+        views.CommitmentCreateView.as_view(),
+        name="commitment_create",
+    ),
+    path(
+        "programs/<slug:slug>/agreements/new/",
+        views.AgreementCreateView.as_view(),
+        name="agreement_create",
+    ),
+    path("programs/<slug:slug>/sites/new/", views.SiteCreateView.as_view(), name="site_create"),
+    path(
+        "programs/<slug:slug>/actions/new/",
+        views.ActionItemCreateView.as_view(),
+        name="actionitem_create",
+    ),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
+    path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),
+    path("commitments/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment_detail"),
+    path("commitments/<int:pk>/edit/", views.CommitmentEditView.as_view(), name="commitment_edit"),
+    path(
+        "commitments/<int:pk>/updates/new/",
+        views.CommitmentUpdateCreateView.as_view(),
+        name="commitmentupdate_create",
+    ),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.AgreementEditView.as_view(), name="agreement_edit"),
+    path("actions/", views.ActionItemListView.as_view(), name="actionitem_list"),
+    path("actions/<int:pk>/edit/", views.ActionItemEditView.as_view(), name="actionitem_edit"),
+    path("actions/<int:pk>/done/", views.ActionItemDoneView.as_view(), name="actionitem_done"),
+    path("sites/", views.SiteListView.as_view(), name="site_list"),
+    path("sites/<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
+    path("sites/<int:pk>/edit/", views.SiteEditView.as_view(), name="site_edit"),
+]
