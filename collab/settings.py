@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "collab.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -75,6 +75,28 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# django-zeal (a test dependency) turns N+1 queries into errors: always under pytest, in
+# development on request (COLLAB_ZEAL=1), never in production. Each request gets its own
+# detection scope through the middleware; tests/conftest.py opens one around each test.
+ZEAL_ENABLED = not PRODUCTION and env_bool("COLLAB_ZEAL", default="PYTEST_VERSION" in os.environ)
+if ZEAL_ENABLED:
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.append("zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True  # raise zeal.NPlusOneError, not a warning
+    ZEAL_NPLUSONE_THRESHOLD = 2  # the same lazy load twice from one line is an N+1
+    # Single-row look-ups that happen once per operation, not once per row: loading a session
+    # (every login), the signed-in user, and guardian's permission look-ups in assign_perm (one
+    # grant per call). Zeal names the first frame outside site-packages as the caller, so two
+    # such look-ups made by Django or guardian in one request or test read as an N+1.
+    ZEAL_ALLOWLIST = [
+        {"model": "sessions.Session", "field": "get()"},
+        {"model": "auth.User", "field": "get()"},
+        {"model": "auth.Permission", "field": "get()"},
+        {"model": "auth.Group", "field": "get()"},
+        {"model": "programs.ProgramUserObjectPermission", "field": "get()"},
+        {"model": "programs.ProgramGroupObjectPermission", "field": "get()"},
+    ]
 
 ROOT_URLCONF = "collab.urls"
 WSGI_APPLICATION = "collab.wsgi.application"
@@ -163,6 +185,22 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# E-mail (the daily reminder digest, `manage.py send_reminders`). Links in an e-mail need the
+# site's own address, which a command run from cron cannot learn from a request.
+COLLAB_SITE_URL = os.environ.get("COLLAB_SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("COLLAB_FROM_EMAIL", "Collab Registry <noreply@localhost>")
+EMAIL_BACKEND = os.environ.get(
+    "COLLAB_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("COLLAB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("COLLAB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("COLLAB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("COLLAB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("COLLAB_EMAIL_TLS", False)
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)
