@@ -1,0 +1,86 @@
+"""Admin for the reference data: the SDG taxonomy and the administrative regions.
+
+Reference rows are loaded by `load_reference` and linked from programmes, sites and partners, so
+the admin offers them for lookup and small corrections, never for deletion (a deleted goal would
+cascade into programme links; regions are protected anyway). Region has 83,762 villages: every
+foreign key to it, here and in the other apps, is an autocomplete, never a select.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Region, SdgGoal, SdgIndicator, SdgTarget
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    """Read-mostly: searchable, editable by admins, never deleted (reloads would diverge)."""
+
+    list_per_page = 50
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
+@admin.register(SdgGoal)
+class SdgGoalAdmin(ReferenceAdmin):
+    list_display = ("code", "short_title_display", "title_display")
+    search_fields = ("code", "short_title_en", "short_title_id", "title_en", "title_id")
+    ordering = ("number",)
+
+    @admin.display(description=_("short title"))
+    def short_title_display(self, obj: SdgGoal) -> str:
+        return obj.short_title
+
+    @admin.display(description=_("title"))
+    def title_display(self, obj: SdgGoal) -> str:
+        return obj.title
+
+
+@admin.register(SdgTarget)
+class SdgTargetAdmin(ReferenceAdmin):
+    list_display = ("code", "title_display", "goal")
+    list_filter = ("goal",)
+    list_select_related = ("goal",)
+    search_fields = ("^code", "title_en", "title_id")
+    autocomplete_fields = ("goal",)
+    ordering = ("order",)
+
+    @admin.display(description=_("title"))
+    def title_display(self, obj: SdgTarget) -> str:
+        return obj.title
+
+
+@admin.register(SdgIndicator)
+class SdgIndicatorAdmin(ReferenceAdmin):
+    list_display = ("code", "unsd_code", "title_display", "target")
+    list_filter = ("target__goal",)
+    list_select_related = ("target",)
+    # Prefix search on codes: "11.1" finds 11.1.1 without matching 1.11.x.
+    search_fields = ("^code", "^unsd_code", "title_en", "title_id")
+    autocomplete_fields = ("target",)
+    ordering = ("order",)
+
+    @admin.display(description=_("title"))
+    def title_display(self, obj: SdgIndicator) -> str:
+        return obj.title
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "level", "kind", "parent")
+    list_filter = ("level", "kind")
+    list_select_related = ("parent",)
+    # A code prefix ("35.77") lists a regency and everything under it; names match anywhere.
+    search_fields = ("^code", "name")
+    autocomplete_fields = ("parent",)
+    ordering = ("code",)
+    # The unfiltered total is a second COUNT over 83,762 rows on every page; not worth it.
+    show_full_result_count = False
+
+
+admin.site.site_header = _("Collab Registry administration")
+admin.site.site_title = _("Collab Registry")
+admin.site.index_title = _("Administration")
