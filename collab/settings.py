@@ -173,7 +173,9 @@ STORAGES = {
 # Uploaded files (signed agreement scans) live under var/, never under a served URL:
 # they are only reachable through permission-checked views.
 MEDIA_ROOT = VAR_DIR / "media"
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT (no route, whitenoise serves only static files); the value exists
+# because Django's live test server parses it.
+MEDIA_URL = "/media-not-served/"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760

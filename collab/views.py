@@ -21,10 +21,12 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from collab import exports
 from collab.permissions import Action, restrict
 
 
@@ -68,18 +70,70 @@ class SafePaginator(Paginator):
 
 class ObjectListView(RightsMixin, generic.ListView):
     """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class`,
-    `template_name`."""
+    `template_name`, and `export_spec` (its columns, from the app's exports.py).
+
+    `?export=csv|xlsx|json` returns every filtered row the user may act on with
+    `export_action`, streamed, instead of the page (DESIGN "Pages and URLs").
+    """
 
     filterset_class: ClassVar[type | None] = None
+    export_spec: ClassVar[exports.ExportSpec | None] = None
+    export_action: ClassVar[Action] = Action.VIEW
     paginate_by = 50
     paginator_class = SafePaginator
     page_kwarg = "page"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if exports.EXPORT_PARAM in request.GET:
+            return self.export(request.GET[exports.EXPORT_PARAM])
+        return super().get(request, *args, **kwargs)
+
     def get_base_queryset(self) -> QuerySet:
         return self.queryset.all()
 
+    def get_export_queryset(self) -> QuerySet:
+        """The page's rows without its select_related and counts (the spec annotates what it
+        needs with subqueries), in the page's order."""
+        queryset = self.queryset.model._default_manager.all()
+        ordering = self.queryset.query.order_by
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def export(self, export_format: str) -> HttpResponseBase:
+        if self.export_action is not Action.VIEW and not has_any_right(
+            self.request.user, self.export_action
+        ):
+            raise PermissionDenied(_("You have no right to export these records."))
+        if self.export_spec is None or export_format not in exports.FORMATS:
+            return self.export_refused(
+                [
+                    _("Unknown export format “%(format)s”. Choose CSV, Excel (xlsx) or JSON.")
+                    % {"format": export_format[:20]}
+                ]
+            )
+        queryset = self.filtered(self.get_export_queryset(), self.export_action)
+        if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
+            # An empty file would read as "no records"; say which filter is wrong instead.
+            errors = [
+                f"{self.filterset.form.fields[name].label}: {error}" if name != "__all__" else error
+                for name, field_errors in self.filterset.form.errors.items()
+                for error in field_errors
+            ]
+            return self.export_refused(errors)
+        return exports.export_response(self.export_spec, queryset, self.request, export_format)
+
+    def export_refused(self, errors: list[str]) -> HttpResponse:
+        query = self.request.GET.copy()
+        query.pop(exports.EXPORT_PARAM, None)
+        query.pop(self.page_kwarg, None)
+        context = {"errors": errors, "back_url": f"{self.request.path}?{query.urlencode()}"}
+        return render(self.request, "collab/export_error.html", context, status=400)
+
     def get_queryset(self) -> QuerySet:
-        queryset = self.restricted(self.get_base_queryset(), Action.VIEW)
+        return self.filtered(self.get_base_queryset(), Action.VIEW)
+
+    def filtered(self, base: QuerySet, action: Action) -> QuerySet:
+        """`base` restricted to the rows the user may act on with `action`, then filtered."""
+        queryset = self.restricted(base, action)
         self.filterset = None
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(
@@ -105,6 +159,12 @@ class ObjectListView(RightsMixin, generic.ListView):
             filter_form=self.filterset.form if self.filterset else None,
             query_without_page=query.urlencode(),
             can_coordinate=has_any_right(self.request.user, Action.COORDINATE),
+            # The page itself needs VIEW; only a stricter export right costs a query.
+            can_export=self.export_spec is not None
+            and (
+                self.export_action is Action.VIEW
+                or has_any_right(self.request.user, self.export_action)
+            ),
         )
         return context
 
@@ -180,6 +240,19 @@ class ProgramScopedFormMixin:
     def form_invalid(self, form: ModelForm) -> HttpResponse:
         messages.error(self.request, _("Nothing was saved. Please correct the marked fields."))
         return super().form_invalid(form)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context.setdefault("cancel_url", self.cancel_url())
+        return context
+
+    def cancel_url(self) -> str:
+        """Back to the record, else its programme, else the dashboard."""
+        obj = getattr(self, "object", None)
+        if obj is not None and obj.pk and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        program = self.get_program()
+        return program.get_absolute_url() if program is not None else "/"
 
 
 class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):

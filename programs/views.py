@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.forms import BaseForm, BaseInlineFormSet
+from django.forms.formsets import all_valid
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import TemplateView
 
-from collab.permissions import Action
+from collab.charts import Point
+from collab.ical import calendar
+from collab.models import ReminderLog, UserPreference
+from collab.permissions import Action, restrict
 from collab.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -20,9 +36,22 @@ from collab.views import (
     ObjectListView,
     RightsMixin,
 )
+from partners.models import Contact
 
-from . import filtersets, forms, services
-from .models import ActionItem, Agreement, Commitment, Meeting, Program, Site
+from . import exports, filtersets, followup, forms, reminders, services
+from .models import (
+    ActionItem,
+    Agreement,
+    Clause,
+    Commitment,
+    Indicator,
+    Measurement,
+    Meeting,
+    Program,
+    Site,
+)
+
+logger = logging.getLogger(__name__)
 
 # --- programmes ------------------------------------------------------------------------------
 
@@ -30,6 +59,7 @@ from .models import ActionItem, Agreement, Commitment, Meeting, Program, Site
 class ProgramListView(ObjectListView):
     queryset = Program.objects.for_list()
     filterset_class = filtersets.ProgramFilterSet
+    export_spec = exports.PROGRAM_COLUMNS
     template_name = "programs/program_list.html"
     extra_context = {"list_title": _("Programmes")}
 
@@ -42,6 +72,7 @@ class ProgramDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.object.page_sections(self.request))
+        context.update(program_follow_through(self.request, self.object, context))
         return context
 
 
@@ -49,8 +80,10 @@ class ProgramDetailView(ObjectDetailView):
 
 
 class MeetingListView(ObjectListView):
-    queryset = Meeting.objects.for_list()
+    # Explicit: Django ignores Meta.ordering once for_list()'s counts add a GROUP BY.
+    queryset = Meeting.objects.for_list().order_by("-starts_on", "-id")
     filterset_class = filtersets.MeetingFilterSet
+    export_spec = exports.MEETING_COLUMNS
     template_name = "programs/meeting_list.html"
     extra_context = {"list_title": _("Meetings")}
 
@@ -59,21 +92,119 @@ class MeetingDetailView(ObjectDetailView):
     queryset = Meeting.objects.for_detail()
     template_name = "programs/meeting_detail.html"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Representatives are personal data: shown only to those the chokepoint lets see contacts.
+        context["show_contacts"] = self.restricted(Contact.objects.all(), Action.VIEW).exists()
+        return context
 
-class MeetingCreateView(ObjectCreateView):
+
+class RowFormsetsMixin:
+    """A create or edit page whose main form has row formsets beneath it, saved all or nothing.
+
+    Declare `formset_classes` ({prefix: inline formset class}); `save_form` finds the bound
+    formsets in `self.formsets`. Placed before ObjectCreateView/ObjectEditView, which decide the
+    rights and wrap the save in a transaction: a `ValidationError` from the save rolls it back
+    and shows the page again, with every error beside its field and listed at the top.
+    """
+
+    formset_classes: ClassVar[dict[str, type[BaseInlineFormSet]]] = {}
+    details_title: ClassVar[str] = _("Details")
+    request: HttpRequest
+    formsets: dict[str, BaseInlineFormSet]
+
+    def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        bound = {}
+        if self.request.method == "POST":
+            bound = {"data": self.request.POST, "files": self.request.FILES}
+        form_kwargs = {"user": self.request.user, "program": self.get_program()}  # type: ignore[attr-defined]
+        # The rows hang on the form's own instance: a new record's rows get it once it is saved.
+        self.formsets = {
+            prefix: formset_class(
+                instance=form.instance, prefix=prefix, form_kwargs=form_kwargs, **bound
+            )
+            for prefix, formset_class in self.formset_classes.items()
+        }
+        return form
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        if not all_valid(self.formsets.values()):
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        try:
+            return super().form_valid(form)  # type: ignore[misc]
+        except ValidationError:
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        form = context["form"]
+        context["formsets"] = self.formsets
+        context["details_title"] = self.details_title
+        context["error_summary"] = self.error_summary(form) if form.is_bound else []
+        return context
+
+    def error_summary(self, form: BaseForm) -> list[dict[str, Any]]:
+        """Every error of the page by section (title, anchor, lines) for the top of the page."""
+        sections = []
+        lines = describe_errors(form)
+        if lines:
+            sections.append({"title": self.details_title, "anchor": "details", "errors": lines})
+        for prefix, formset in self.formsets.items():
+            lines = [str(error) for error in formset.non_form_errors()]
+            # Rows numbered as the user sees them: rows removed in the browser are hidden.
+            shown = [
+                row
+                for row in formset.forms
+                if not (formset.can_delete and formset._should_delete_form(row))
+            ]
+            for number, row in enumerate(shown, start=1):
+                lines.extend(describe_errors(row, _("Row %(number)s") % {"number": number}))
+            if lines:
+                title = getattr(formset, "title", "") or capfirst(
+                    formset.model._meta.verbose_name_plural
+                )
+                sections.append({"title": title, "anchor": prefix, "errors": lines})
+        return sections
+
+
+def describe_errors(form: BaseForm, row: str = "") -> list[str]:
+    """A form's errors as "Row 2: Due on: <message>" lines."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        parts = [row, field.label if field is not None else ""]
+        where = ": ".join(str(part) for part in parts if part)
+        lines.extend(f"{where}: {error}" if where else str(error) for error in errors)
+    return lines
+
+
+class MeetingFormMixin(RowFormsetsMixin):
+    """The meeting with attendance, decisions, action items and commitments, in one form."""
+
+    form_class = forms.MeetingForm
+    formset_classes = forms.MEETING_FORMSETS
+    template_name = "programs/meeting_form.html"
+    details_title = _("Meeting details")
+    success_message = _("The meeting was saved.")
+
+    def save_form(self, form: forms.MeetingForm) -> Meeting:
+        return services.record_meeting(
+            program=self.get_program(),  # type: ignore[attr-defined]
+            user=self.request.user,
+            form=form,
+            formsets=self.formsets,
+        )
+
+
+class MeetingCreateView(MeetingFormMixin, ObjectCreateView):
     model = Meeting
-    form_class = forms.MeetingForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Record a meeting")}
-    success_message = _("The meeting was saved.")
 
 
-class MeetingEditView(ObjectEditView):
+class MeetingEditView(MeetingFormMixin, ObjectEditView):
     queryset = Meeting.objects.all()
-    form_class = forms.MeetingForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit meeting")}
-    success_message = _("The meeting was saved.")
 
 
 # --- commitments -----------------------------------------------------------------------------
@@ -82,6 +213,7 @@ class MeetingEditView(ObjectEditView):
 class CommitmentListView(ObjectListView):
     queryset = Commitment.objects.for_list()
     filterset_class = filtersets.CommitmentFilterSet
+    export_spec = exports.COMMITMENT_COLUMNS
     template_name = "programs/commitment_list.html"
     extra_context = {"list_title": _("Commitments")}
 
@@ -140,8 +272,11 @@ class CommitmentUpdateCreateView(ObjectEditView):
 
 
 class AgreementListView(ObjectListView):
-    queryset = Agreement.objects.for_list()
+    # for_list() counts rows (GROUP BY), and Django drops Meta.ordering from such queries.
+    queryset = Agreement.objects.for_list().order_by("-signed_on", "-id")
     filterset_class = filtersets.AgreementFilterSet
+    export_spec = exports.AGREEMENT_COLUMNS
+    export_action = Action.EXPORT  # staff, and coordinators for their own programmes
     template_name = "programs/agreement_list.html"
     extra_context = {"list_title": _("Agreements")}
 
@@ -150,21 +285,150 @@ class AgreementDetailView(ObjectDetailView):
     queryset = Agreement.objects.for_detail()
     template_name = "programs/agreement_detail.html"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["clause_outline"] = clause_outline(self.object.clauses.all())
+        return context
 
-class AgreementCreateView(ObjectCreateView):
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    clause: Clause
+    depth: int
+    is_section: bool
+
+
+def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
+    """Clauses in reading order, each section followed by its own clauses one level deeper.
+
+    Works on the prefetched clauses (no query). A clause whose section is not among them, or a
+    loop entered through the admin, is shown at the top level rather than lost.
+    """
+    ordered = sorted(clauses, key=lambda clause: (clause.order, clause.pk))
+    ids = {clause.pk for clause in ordered}
+    children: dict[int | None, list[Clause]] = defaultdict(list)
+    for clause in ordered:
+        parent = clause.parent_id if clause.parent_id in ids else None
+        children[parent].append(clause)
+    outline: list[OutlineEntry] = []
+    seen: set[int] = set()
+
+    def visit(clause: Clause, depth: int) -> None:
+        if clause.pk in seen:
+            return
+        seen.add(clause.pk)
+        outline.append(OutlineEntry(clause, depth, bool(children.get(clause.pk))))
+        for child in children.get(clause.pk, []):
+            visit(child, depth + 1)
+
+    for clause in [*children[None], *ordered]:
+        visit(clause, 0)
+    return outline
+
+
+# Model fields whose errors belong beside another field of the agreement forms.
+AGREEMENT_ERROR_FIELDS = {"parent": "parent_number", "document": "scan"}
+
+
+def add_model_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a model's validation errors beside the form's fields, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = AGREEMENT_ERROR_FIELDS.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class AgreementFormMixin(RowFormsetsMixin):
+    """The agreement with its signatories, clauses and signed scan, saved all or nothing."""
+
+    form_class = forms.AgreementForm
+    formset_classes = forms.AGREEMENT_FORMSETS
+    template_name = "programs/agreement_form.html"
+    details_title = _("Agreement")
+    success_message = _("The agreement was saved.")
+
+    def save_form(self, form: forms.AgreementForm) -> Agreement:
+        rows = {prefix: formset.kept_forms() for prefix, formset in self.formsets.items()}
+        try:
+            return services.save_agreement(
+                user=self.request.user,
+                agreement=form.instance,
+                fields=form.agreement_fields(),
+                signatories=[row.row() for row in rows["signatories"]],
+                clauses=[row.row() for row in rows["clauses"]],
+                scan=form.cleaned_data.get("scan"),
+                remove_scan=form.cleaned_data.get("remove_scan", False),
+            )
+        except services.AgreementInvalid as invalid:
+            # The forms passed, the service refused (a concurrent edit, a crafted post): say
+            # which row, as the forms would have.
+            target = form if invalid.index is None else rows[invalid.part][invalid.index]
+            add_model_errors(target, invalid.error)
+            raise ValidationError(_("Nothing was saved.")) from invalid
+        except PermissionDenied as denied:
+            form.add_error(None, _("You may only record data in programmes you coordinate."))
+            raise ValidationError(_("Nothing was saved.")) from denied
+
+
+class AgreementCreateView(AgreementFormMixin, ObjectCreateView):
     model = Agreement
-    form_class = forms.AgreementForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add an agreement")}
-    success_message = _("The agreement was saved.")
 
 
-class AgreementEditView(ObjectEditView):
+class AgreementEditView(AgreementFormMixin, ObjectEditView):
     queryset = Agreement.objects.all()
-    form_class = forms.AgreementForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit agreement")}
-    success_message = _("The agreement was saved.")
+
+
+def document_filename(agreement: Agreement) -> str:
+    """A download name from the number and title, reduced to ASCII letters, digits and dashes:
+    nothing a browser or a file system could misread, whatever was typed."""
+    label = " ".join(part for part in (agreement.number, agreement.title) if part)
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", ascii_label).strip("-")[:100].rstrip("-")
+    return f"{safe or f'agreement-{agreement.pk}'}.pdf"
+
+
+class AgreementDocumentView(RightsMixin, View):
+    """The signed scan, served only through the rights chokepoint (the files have no URL)."""
+
+    action = Action.VIEW
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        with_scan = Agreement.objects.exclude(document="")
+        agreement = get_object_or_404(self.restricted(with_scan, Action.VIEW), pk=pk)
+        try:
+            scan = agreement.document.storage.open(agreement.document.name, "rb")
+        except FileNotFoundError:
+            logger.error("Agreement %s names a scan that is missing from storage.", agreement.pk)
+            raise Http404(_("Not found.")) from None
+        response = FileResponse(
+            scan,
+            as_attachment=True,
+            filename=document_filename(agreement),
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        # Signed documents stay out of shared caches and are fetched afresh after an edit.
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+class AgreementPrintView(ObjectDetailView):
+    """The agreement record laid out for A4 paper, in the interface language."""
+
+    queryset = Agreement.objects.for_detail()
+    template_name = "programs/agreement_print.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["clause_outline"] = clause_outline(self.object.clauses.all())
+        context["record_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["printed_on"] = timezone.localdate()
+        return context
 
 
 # --- work plan (action items) ------------------------------------------------------------------
@@ -173,6 +437,7 @@ class AgreementEditView(ObjectEditView):
 class ActionItemListView(ObjectListView):
     queryset = ActionItem.objects.for_list()
     filterset_class = filtersets.ActionItemFilterSet
+    export_spec = exports.ACTION_ITEM_COLUMNS
     template_name = "programs/actionitem_list.html"
     extra_context = {"list_title": _("Work plan and follow-ups")}
 
@@ -229,6 +494,7 @@ class ActionItemDoneView(RightsMixin, View):
 class SiteListView(ObjectListView):
     queryset = Site.objects.for_list()
     filterset_class = filtersets.SiteFilterSet
+    export_spec = exports.SITE_COLUMNS
     template_name = "programs/site_list.html"
     extra_context = {"list_title": _("Pilot sites")}
 
@@ -252,3 +518,163 @@ class SiteEditView(ObjectEditView):
     template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit pilot site")}
     success_message = _("The site was saved.")
+
+
+# --- results: indicators and their measurements ------------------------------------------------
+
+
+def indicator_url(indicator: Indicator) -> str:
+    return reverse("programs:indicator_detail", args=[indicator.pk])
+
+
+class IndicatorDetailView(ObjectDetailView):
+    queryset = Indicator.objects.select_related("program", "sdg_indicator__target__goal")
+    template_name = "programs/indicator_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        measurements = list(self.object.measurements.order_by("measured_on", "id"))
+        points = [Point(row.measured_on, row.value) for row in measurements]
+        context["result"] = followup.indicator_result(self.object, points)
+        context["measurements"] = measurements[::-1]  # the table: newest first
+        return context
+
+
+class IndicatorCreateView(ObjectCreateView):
+    model = Indicator
+    form_class = forms.IndicatorCreateForm
+    template_name = "collab/form.html"
+    extra_context = {"form_title": _("Add an indicator")}
+    success_message = _("The indicator was saved.")
+
+    def get_success_url(self) -> str:
+        return indicator_url(self.object)
+
+
+class IndicatorEditView(ObjectEditView):
+    queryset = Indicator.objects.all()
+    form_class = forms.IndicatorForm
+    template_name = "collab/form.html"
+    extra_context = {"form_title": _("Edit indicator")}
+    success_message = _("The indicator was saved.")
+
+    def get_success_url(self) -> str:
+        return indicator_url(self.object)
+
+
+class MeasurementCreateView(ObjectEditView):
+    """Add a measurement to an indicator (the URL's pk is the indicator's)."""
+
+    queryset = Indicator.objects.all()
+    form_class = forms.MeasurementForm
+    template_name = "collab/form.html"
+    extra_context = {"form_title": _("Add a measurement")}
+    success_message = _("The measurement was saved.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Measurement(indicator=self.object)
+        return kwargs
+
+    def save_form(self, form: forms.MeasurementForm) -> Indicator:
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Another coordinator recorded the same date between the form's check and the save.
+            form.add_error("measured_on", _("This indicator already has a value for this date."))
+            raise ValidationError(_("Nothing was saved.")) from None
+        return self.object
+
+    def form_valid(self, form: forms.MeasurementForm) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except ValidationError:
+            return self.form_invalid(form)
+
+    def get_success_url(self) -> str:
+        return indicator_url(self.object)
+
+
+# --- follow-through on the programme page: pictures, indicator progress, calendar link ---------
+
+
+def program_follow_through(request: HttpRequest, program: Program, sections: dict) -> dict:
+    """What the programme page adds to Program.page_sections: its pictures, the progress of the
+    indicators it lists, and the signed-in user's calendar link."""
+    today = timezone.localdate()
+    token = UserPreference.for_user(request.user).calendar_token
+    calendar_url = (
+        request.build_absolute_uri(reverse("programs:program_calendar", args=[program.slug]))
+        + f"?token={token}"
+    )
+    return {
+        **followup.program_pictures(program, pillars=sections["pillars"], today=today),
+        "indicator_results": followup.indicator_results(
+            sections["indicators"]["rows"], id_prefix="indicator", compact=True
+        ),
+        "calendar_url": calendar_url,
+        "webcal_url": "webcal://" + calendar_url.split("://", 1)[1],
+    }
+
+
+class ProgramCalendarView(View):
+    """The programme's meetings and work-plan due dates as an iCalendar feed.
+
+    A calendar app cannot sign in, so the link carries the user's secret calendar key
+    (collab.UserPreference) instead of a session. The key's user must still be allowed to see
+    the programme: a wrong or missing key and a programme outside that user's rights are the
+    same 404, so the link reveals nothing either way.
+    """
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        token = request.GET.get("token", "")
+        if not token or len(token) > 64:
+            raise Http404(_("Not found."))
+        preference = (
+            UserPreference.objects.select_related("user").filter(calendar_token=token).first()
+        )
+        if preference is None:
+            raise Http404(_("Not found."))
+        visible = restrict(Program.objects.filter(slug=slug), preference.user, Action.VIEW)
+        program = visible.first()
+        if program is None:
+            raise Http404(_("Not found."))
+        body = calendar(
+            name=f"{program.name} · Collab Registry",
+            events=followup.calendar_events(program, base_url=request.build_absolute_uri("/")),
+            now=timezone.now(),
+        )
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{program.slug}.ics"'
+        # The URL is a credential: keep it out of shared caches and of other sites' logs.
+        patch_cache_control(response, private=True, no_cache=True)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+class RemindersPreviewView(RightsMixin, TemplateView):
+    """The digest the signed-in coordinator would receive today, as it would be sent."""
+
+    action = Action.COORDINATE
+    template_name = "programs/reminders_preview.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        digest = reminders.digest_for(self.request.user, today)
+        subject, body = reminders.render_digest(digest)
+        context.update(
+            digest=digest,
+            subject=subject,
+            body=body,
+            horizon=reminders.HORIZON_DAYS,
+            sent_today=ReminderLog.objects.filter(user=self.request.user, sent_on=today).first(),
+        )
+        return context

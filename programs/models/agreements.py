@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import PurePosixPath
 
@@ -20,9 +21,25 @@ from .meetings import Meeting
 from .program import Program
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, read at each use (so tests can move it), with no
+    URL: signed scans are served only by a permission-checked view."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL; use the agreement document view.")
+
+
 def private_storage() -> FileSystemStorage:
-    """Storage for signed scans: under var/, with no URL; served only by a checked view."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    """The storage of signed scans (a callable keeps the path out of migrations)."""
+    return PrivateStorage()
 
 
 def agreement_document_path(instance: Agreement, filename: str) -> str:
@@ -35,9 +52,14 @@ class AgreementQuerySet(models.QuerySet):
     """Reads of agreements."""
 
     def for_list(self) -> AgreementQuerySet:
-        return self.select_related("program", "meeting").annotate(
-            signatory_count=models.Count("signatories", distinct=True),
-            clause_count=models.Count("clauses", distinct=True),
+        # Explicit order: Django drops Meta.ordering from queries with aggregates.
+        return (
+            self.select_related("program", "meeting")
+            .annotate(
+                signatory_count=models.Count("signatories", distinct=True),
+                clause_count=models.Count("clauses", distinct=True),
+            )
+            .order_by("-signed_on", "-id")
         )
 
     def for_detail(self) -> AgreementQuerySet:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,6 +70,30 @@ class Indicator(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def progress(
+        self, latest_value: Decimal | None, *, first_value: Decimal | None = None
+    ) -> Decimal | None:
+        """How far `latest_value` has come from the baseline to the target, in percent (0–100).
+
+        "Lower is better" indicators progress as the value falls: KOTAKU's slum area, target
+        0 ha, is at 100 % once no slum is left. Without a stated baseline the first measurement
+        (`first_value`) stands for it. None when there is no target, no value or no baseline.
+        """
+        baseline = self.baseline_value if self.baseline_value is not None else first_value
+        if self.target_value is None or latest_value is None or baseline is None:
+            return None
+        # Turn a decreasing indicator into an increasing one, so one formula serves both.
+        sign = 1 if self.direction == self.Direction.INCREASE else -1
+        gap = (Decimal(self.target_value) - Decimal(baseline)) * sign
+        if gap <= 0:
+            # The baseline already met the target: met as long as the value has not slipped back.
+            slipped = (Decimal(latest_value) - Decimal(self.target_value)) * sign < 0
+            percent = Decimal(0) if slipped else Decimal(100)
+        else:
+            percent = (Decimal(latest_value) - Decimal(baseline)) * sign * 100 / gap
+        percent = min(max(percent, Decimal(0)), Decimal(100))
+        return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class Measurement(models.Model):

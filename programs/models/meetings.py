@@ -21,9 +21,14 @@ class MeetingQuerySet(models.QuerySet):
     """Reads of meetings."""
 
     def for_list(self) -> MeetingQuerySet:
-        return self.select_related("program").annotate(
-            attendance_count=models.Count("attendances", distinct=True),
-            decision_count=models.Count("decisions", distinct=True),
+        # Explicit order: Django drops Meta.ordering from queries with aggregates.
+        return (
+            self.select_related("program")
+            .annotate(
+                attendance_count=models.Count("attendances", distinct=True),
+                decision_count=models.Count("decisions", distinct=True),
+            )
+            .order_by("-starts_on", "-id")
         )
 
     def for_detail(self) -> MeetingQuerySet:
