@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

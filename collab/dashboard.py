@@ -35,7 +35,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             today=today,
             programs=list(visible(Program.objects.for_list()).order_by("name")[:50]),
             upcoming_meetings=list(
-                visible(Meeting.objects.select_related("program"))
+                visible(Meeting.objects.active().select_related("program"))
                 .filter(starts_on__gte=today)
                 .order_by("starts_on", "id")[:PER_SECTION]
             ),
@@ -50,9 +50,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 .order_by("due_on", "id")[:PER_SECTION]
             ),
             recent_agreements=list(
-                visible(Agreement.objects.select_related("program"))
+                visible(Agreement.objects.active().select_related("program"))
                 .filter(signed_on__isnull=False)
                 .order_by("-signed_on", "-id")[:PER_SECTION]
             ),
         )
+        # Pictures: commitments by status across the user's programmes, pillar balance of the
+        # first programmes (programs.followup; two aggregate queries).
+        from programs.followup import dashboard_pictures
+
+        context.update(dashboard_pictures(context["programs"], visible(Commitment.objects.all())))
         return context

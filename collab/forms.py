@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from collab.models import Region, UserPreference
 from collab.permissions import Action, restrict
 
 
@@ -81,3 +82,38 @@ class ProgramScopedForm(forms.ModelForm):
             if value is not None and program is not None and value.program_id != program.pk:
                 self.add_error(name, _("Choose one that belongs to the same programme."))
         return cleaned
+
+
+class PreferencesForm(forms.ModelForm):
+    """The signed-in user's own settings (collab.UserPreference)."""
+
+    class Meta:
+        model = UserPreference
+        fields = ["reminders_enabled"]
+        help_texts = {
+            "reminders_enabled": _(
+                "One e-mail a day, only when something in your programmes is overdue or due "
+                "within 14 days, or a coordination meeting is due."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class ProvinceFilterForm(StyledForm):
+    """The SDG overview's filter: programmes with a pilot site in one province."""
+
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All provinces"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
+        self.fields["province"].queryset = provinces

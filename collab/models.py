@@ -1,4 +1,5 @@
-"""Reference data shared by every app: the SDG taxonomy and Indonesia's administrative regions.
+"""Reference data shared by every app: the SDG taxonomy and Indonesia's administrative regions;
+and, at the end, each user's own settings and the reminder log.
 
 Reference tables are loaded by `load_reference` and never edited in the pages, so they carry no
 history (83,762 villages would otherwise double in a history table for nothing).
@@ -6,7 +7,12 @@ history (83,762 villages would otherwise double in a history table for nothing).
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -137,3 +143,92 @@ class Region(models.Model):
     @property
     def province_code(self) -> str:
         return self.code[:2]
+
+
+# --- a signed-in user's own settings and the reminder log -----------------------------------------
+# Not reference data, and not a programme's records either: they belong to one user, so they
+# carry no history and are never read through collab.permissions.restrict.
+
+
+def new_calendar_token() -> str:
+    """A fresh secret for calendar links (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+class UserPreference(models.Model):
+    """A user's own settings: the daily reminder digest and the secret key of calendar links.
+
+    Calendar apps cannot sign in, so a calendar link carries `calendar_token` instead. It is
+    stored as is (not hashed) because the programme page shows the link again; resetting it
+    makes every old link stop working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("user"),
+    )
+    reminders_enabled = models.BooleanField(
+        _("send me the daily reminder digest by e-mail"), default=True
+    )
+    calendar_token = models.CharField(
+        _("calendar key"), max_length=64, unique=True, default=new_calendar_token
+    )
+    calendar_token_reset_at = models.DateTimeField(
+        _("calendar key reset at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def for_user(cls, user: Any) -> UserPreference:
+        """The user's preferences, created with the defaults on first use."""
+        preference, _created = cls.objects.get_or_create(user=user)
+        return preference
+
+    def reset_calendar_token(self) -> None:
+        self.calendar_token = new_calendar_token()
+        self.calendar_token_reset_at = timezone.now()
+        self.save(update_fields=["calendar_token", "calendar_token_reset_at"])
+
+
+class ReminderLog(models.Model):
+    """One reminder digest claimed for a user on a day; at most one per (user, day).
+
+    The row is written, and committed, before the e-mail is handed to the mail server
+    (programs.reminders): a second run the same day finds it and sends nothing. `sent_at`
+    stays empty if the process died between the two, which the admin can see.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+        verbose_name=_("user"),
+    )
+    sent_on = models.DateField(_("day"))
+    item_count = models.PositiveIntegerField(_("number of reminders"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        verbose_name = _("reminder log entry")
+        verbose_name_plural = _("reminder log")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on"],
+                name="reminderlog_once_per_day",
+                violation_error_message=_("This user has already been sent a digest that day."),
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_on"], name="reminderlog_sent_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on:%Y-%m-%d}"

@@ -20,6 +20,12 @@ M = TypeVar("M", bound=Model)
 
 STAFF_GROUP = "Staf"
 
+# Reference data (SDG taxonomy, regions): public knowledge, read-only in the pages. Other collab
+# models (user preferences with calendar tokens, reminder logs) are never restricted through here.
+REFERENCE_MODELS = frozenset(
+    {"collab.SdgGoal", "collab.SdgTarget", "collab.SdgIndicator", "collab.Region"}
+)
+
 
 class Action(StrEnum):
     VIEW = "view"
@@ -90,7 +96,7 @@ def restrict(
     if path is not None:
         lookup = f"{path}__in" if path else "pk__in"
         return queryset.filter(**{lookup: program_ids(user, action)})
-    if model._meta.app_label == "collab":  # reference data: readable by every signed-in user
+    if model._meta.label in REFERENCE_MODELS:  # readable by every signed-in user
         return queryset if action is Action.VIEW else queryset.none()
     if model._meta.label in {"partners.Partner", "partners.Contact"}:
         if action is not Action.VIEW:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "collab",
     "partners",
     "programs",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "collab.middleware.LanguageMiddleware",
@@ -86,9 +91,10 @@ if ZEAL_ENABLED:
     ZEAL_RAISE = True  # raise zeal.NPlusOneError, not a warning
     ZEAL_NPLUSONE_THRESHOLD = 2  # the same lazy load twice from one line is an N+1
     # Single-row look-ups that happen once per operation, not once per row: loading a session
-    # (every login), the signed-in user, and guardian's permission look-ups in assign_perm (one
-    # grant per call). Zeal names the first frame outside site-packages as the caller, so two
-    # such look-ups made by Django or guardian in one request or test read as an N+1.
+    # (every login), the signed-in user, the staff group by name, and guardian's permission
+    # look-ups in assign_perm (one grant per call). Zeal names the first frame outside
+    # site-packages as the caller, so two such look-ups made by Django or guardian in one
+    # request or test read as an N+1.
     ZEAL_ALLOWLIST = [
         {"model": "sessions.Session", "field": "get()"},
         {"model": "auth.User", "field": "get()"},
@@ -97,6 +103,9 @@ if ZEAL_ENABLED:
         {"model": "programs.ProgramUserObjectPermission", "field": "get()"},
         {"model": "programs.ProgramGroupObjectPermission", "field": "get()"},
     ]
+
+# django-axes last: it turns a login refused for too many failures into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 ROOT_URLCONF = "collab.urls"
 WSGI_APPLICATION = "collab.wsgi.application"
@@ -132,6 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -179,6 +190,37 @@ MEDIA_URL = "/media-not-served/"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+
+# Login throttling (django-axes): five wrong passwords for one username from one address lock
+# that pair out for 15 minutes. Keyed on the pair, so a guesser cannot lock a colleague out from
+# elsewhere, and one office behind one address is not locked out by one person's typos.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy the client's address is in X-Forwarded-For: say how many proxies.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("COLLAB_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Content Security Policy (django-csp): only this site's own files; no inline script or style
+# attribute anywhere (templates put behaviour in collab/static/collab/app.js and looks in
+# app.css), and the site cannot be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 SESSION_COOKIE_AGE = int(os.environ.get("COLLAB_SESSION_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry

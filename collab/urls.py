@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import dashboard
+from programs import views as program_views
+
+from . import account, dashboard, sdg
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -23,6 +25,13 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("accounts/preferences/", account.PreferencesView.as_view(), name="preferences"),
+    path("sdg/", sdg.SdgOverviewView.as_view(), name="sdg_overview"),
+    path(
+        "reminders/preview/",
+        program_views.RemindersPreviewView.as_view(),
+        name="reminders_preview",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

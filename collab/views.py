@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -20,13 +21,15 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
 from collab import exports
+from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
+from collab.history import record_history
 from collab.permissions import Action, restrict
 
 
@@ -170,7 +173,13 @@ class ObjectListView(RightsMixin, generic.ListView):
 
 
 class ObjectDetailView(RightsMixin, generic.DetailView):
-    """One record, fetched through the restricted queryset (outside the user's rights → 404)."""
+    """One record, fetched through the restricted queryset (outside the user's rights → 404).
+
+    A record page that declares `history_children` (reverse relations whose rows the page
+    shows, possibly none) lists the record's history with theirs (templates/includes/history.html).
+    """
+
+    history_children: ClassVar[tuple[str, ...] | None] = None
 
     def get_object(self, queryset: QuerySet | None = None) -> Model:
         queryset = self.restricted(self.queryset.all(), Action.VIEW)
@@ -193,7 +202,15 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
                 type(program)._default_manager.filter(pk=program.pk), Action.COORDINATE
             ).exists()
         )
+        if self.history_children is not None:
+            context["history"] = record_history(
+                self.object, children=self.history_children, hidden=self.history_hidden()
+            )
         return context
+
+    def history_hidden(self) -> tuple[str, ...]:
+        """Fields ("<app>.<model>.<field>") the reader may not see in the history."""
+        return ()
 
 
 class ProgramScopedFormMixin:
@@ -218,6 +235,9 @@ class ProgramScopedFormMixin:
 
     def form_valid(self, form: ModelForm) -> HttpResponse:
         with transaction.atomic():
+            conflict = self.check_version(form)
+            if conflict is not None:
+                return self.version_conflict(form, conflict)
             self.object = self.save_form(form)
             from programs.models import Program
 
@@ -236,6 +256,23 @@ class ProgramScopedFormMixin:
 
     def save_form(self, form: ModelForm) -> Model:
         return form.save()
+
+    def check_version(self, form: ModelForm) -> Conflict | None:
+        """Inside the saving transaction: was the record saved by someone since the form was
+        opened? (Only edits of an existing record have a version; see ObjectEditView.)"""
+        return None
+
+    def version_conflict(self, form: ModelForm, conflict: Conflict) -> HttpResponse:
+        """Nothing saved: the form again with the user's input, what changed meanwhile, and the
+        current version, so saving again is a deliberate choice to overwrite. 409 Conflict."""
+        transaction.set_rollback(True)
+        form.add_error(None, str(conflict.message().splitlines()[0]))
+        data = form.data.copy()
+        data[form.add_prefix(VERSION_FIELD)] = conflict.current_version
+        form.data = data
+        messages.error(self.request, _("Nothing was saved: someone else changed this record."))
+        context = self.get_context_data(form=form, conflict=conflict)  # type: ignore[attr-defined]
+        return self.render_to_response(context, status=409)  # type: ignore[attr-defined]
 
     def form_invalid(self, form: ModelForm) -> HttpResponse:
         messages.error(self.request, _("Nothing was saved. Please correct the marked fields."))
@@ -293,9 +330,17 @@ class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
 
 
 class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
-    """Edit a record of a programme the user coordinates (visible but not editable → 403)."""
+    """Edit a record of a programme the user coordinates (visible but not editable → 403).
+
+    The form carries the record's version (collab.concurrency): a save over somebody else's
+    newer save is refused with what they changed. `version_children` names the reverse
+    relations whose rows the page edits too; a page that adds something to the record rather
+    than editing it sets `versioned = False`.
+    """
 
     action = Action.COORDINATE
+    versioned: ClassVar[bool] = True
+    version_children: ClassVar[tuple[str, ...]] = ()
 
     def get_object(self, queryset: QuerySet | None = None) -> Model:
         base = self.queryset.all()
@@ -309,13 +354,56 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
     def get_program(self):
         return getattr(self.object, "program", None)
 
+    def get_form(self, form_class: type[forms.BaseForm] | None = None) -> forms.BaseForm:
+        form = super().get_form(form_class)
+        if self.versioned:
+            # Computed when the form is shown; a posted form carries the version it was shown with.
+            initial = "" if form.is_bound else make_version(self.object, self.version_children)
+            form.fields[VERSION_FIELD] = VersionField(initial=initial)
+        return form
+
+    def check_version(self, form: ModelForm) -> Conflict | None:
+        if not self.versioned:
+            return None
+        locked = type(self.object)._default_manager.select_for_update().get(pk=self.object.pk)
+        return check_version(locked, form.cleaned_data.get(VERSION_FIELD), self.version_children)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["program"] = self.get_program()
         return context
 
 
-def raise_not_found() -> None:
-    from django.http import Http404
+class ObjectArchiveView(RightsMixin, generic.View):
+    """POST only: archive a record (`archive = True`) or bring it back, for its coordinators.
 
+    Archived records leave the lists (their FilterSet hides them unless asked) but keep their
+    page and history; deleting is left to admins, in the admin.
+    """
+
+    action = Action.COORDINATE
+    http_method_names = ["post"]
+    queryset: ClassVar[QuerySet]
+    archive: ClassVar[bool] = True
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        with transaction.atomic():
+            base = self.queryset.all()
+            obj = self.restricted(base.select_for_update(), Action.COORDINATE).filter(pk=pk).first()
+            if obj is None:
+                if self.restricted(base, Action.VIEW).filter(pk=pk).exists():
+                    raise PermissionDenied(_("You do not coordinate this programme."))
+                raise_not_found()
+            changed = obj.set_archived(self.archive, user=request.user)
+        if changed and self.archive:
+            messages.success(
+                request,
+                _("Archived: it no longer appears in lists. Its page and history remain."),
+            )
+        elif changed:
+            messages.success(request, _("Restored from the archive."))
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+def raise_not_found() -> None:
     raise Http404(_("Not found."))

@@ -118,10 +118,14 @@ class Partner(models.Model):
                 .order_by("program__name", "role")
             ),
             "commitments": section(
-                Commitment.objects.filter(partner=self).for_list().order_by("-created_at", "-id")
+                Commitment.objects.filter(partner=self)
+                .active()
+                .for_list()
+                .order_by("-created_at", "-id")
             ),
             "agreements": section(
                 Agreement.objects.filter(signatories__partner=self)
+                .active()
                 .select_related("program")
                 .distinct()
                 .order_by("-signed_on", "-id")

@@ -25,6 +25,7 @@ from import_export.fields import Field
 from import_export.widgets import Widget
 from tablib import Dataset
 
+from collab.exports import FormulaEscapingResourceMixin
 from collab.models import Region
 
 from .models import Contact, Partner, PartnerKind, Pillar
@@ -313,7 +314,7 @@ class NameIndex:
             pks.append(pk)
 
 
-class DirectoryResource(resources.ModelResource):
+class DirectoryResource(FormulaEscapingResourceMixin, resources.ModelResource):
     """What both directory imports share: header aliases, blank lines, all-or-nothing writes."""
 
     # canonical column name → accepted header spellings (compared through `header_key`)

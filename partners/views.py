@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from collab.permissions import Action, restrict
 from collab.views import ObjectDetailView, ObjectListView
 
+from .exports import PARTNER_COLUMNS
 from .filtersets import PartnerFilterSet
 from .models import Contact, Partner
 
@@ -16,6 +17,7 @@ from .models import Contact, Partner
 class PartnerListView(ObjectListView):
     queryset = Partner.objects.for_list()
     filterset_class = PartnerFilterSet
+    export_spec = PARTNER_COLUMNS
     template_name = "partners/partner_list.html"
     extra_context = {"list_title": _("Partners")}
 
@@ -23,6 +25,7 @@ class PartnerListView(ObjectListView):
 class PartnerDetailView(ObjectDetailView):
     queryset = Partner.objects.for_list()
     template_name = "partners/partner_detail.html"
+    history_children = ()  # contacts are personal data: their history stays in the admin
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -30,6 +30,7 @@ from guardian.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from collab.admin_audit import DeletedRecordsAdminMixin, VersionCheckAdminMixin
 from collab.permissions import OBJECT_CODENAMES
 from collab.templatetags.collab_tags import rupiah
 
@@ -66,8 +67,9 @@ def program_rights() -> QuerySet[Permission]:
     ).order_by("codename")
 
 
-class DomainAdmin(SimpleHistoryAdmin):
-    """A domain model: history visible, paged lists."""
+class DomainAdmin(VersionCheckAdminMixin, DeletedRecordsAdminMixin, SimpleHistoryAdmin):
+    """A domain model: history visible (deleted records too), paged lists, and no change saved
+    over somebody else's newer one (collab.admin_audit)."""
 
     list_per_page = 50
 

@@ -32,6 +32,29 @@ from .models import (
 )
 
 
+class ArchivableFilterSet(StyledFilterSet):
+    """Archived records stay out of the list (and its export) unless "show archived" is ticked.
+
+    Applied in `qs`, not as a filter method: an unbound FilterSet (the list without
+    parameters) runs no filter at all, and that is exactly when archived rows must be hidden.
+    """
+
+    archived = filters.BooleanFilter(
+        label=_("Show archived"), widget=forms.CheckboxInput, method="keep_all"
+    )
+
+    def keep_all(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_visible_qs"):
+            queryset = super().qs
+            show = self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("archived")
+            self._visible_qs = queryset if show else queryset.filter(archived_at__isnull=True)
+        return self._visible_qs
+
+
 class ProgramFilterSet(StyledFilterSet):
     search_fields = ("name", "description")
     sdg_goal = filters.ModelChoiceFilter(
@@ -43,7 +66,7 @@ class ProgramFilterSet(StyledFilterSet):
         fields = ["q", "status", "sdg_goal"]
 
 
-class CommitmentFilterSet(StyledFilterSet):
+class CommitmentFilterSet(ArchivableFilterSet):
     search_fields = ("title", "description", "partner__name", "partner__acronym")
     program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
     partner = filters.ModelChoiceFilter(label=_("Partner"), queryset=visible_partners)
@@ -57,7 +80,17 @@ class CommitmentFilterSet(StyledFilterSet):
 
     class Meta:
         model = Commitment
-        fields = ["q", "program", "partner", "pillar", "status", "kind", "sdg_goal", "overdue"]
+        fields = [
+            "q",
+            "program",
+            "partner",
+            "pillar",
+            "status",
+            "kind",
+            "sdg_goal",
+            "overdue",
+            "archived",
+        ]
 
     def filter_goal(self, queryset: QuerySet, name: str, value: SdgGoal) -> QuerySet:
         through = Program.sdg_goals.through
@@ -66,7 +99,7 @@ class CommitmentFilterSet(StyledFilterSet):
         )
 
 
-class MeetingFilterSet(StyledFilterSet):
+class MeetingFilterSet(ArchivableFilterSet):
     search_fields = ("title", "venue", "summary")
     program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
     partner = filters.ModelChoiceFilter(
@@ -81,7 +114,7 @@ class MeetingFilterSet(StyledFilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["q", "program", "kind", "partner", "starts_after", "starts_before"]
+        fields = ["q", "program", "kind", "partner", "starts_after", "starts_before", "archived"]
 
     def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
         return queryset.filter(
@@ -96,7 +129,7 @@ class MeetingFilterSet(StyledFilterSet):
         return super().filter_queryset(queryset)
 
 
-class AgreementFilterSet(StyledFilterSet):
+class AgreementFilterSet(ArchivableFilterSet):
     search_fields = ("title", "number", "signed_at")
     program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
     partner = filters.ModelChoiceFilter(
@@ -111,7 +144,16 @@ class AgreementFilterSet(StyledFilterSet):
 
     class Meta:
         model = Agreement
-        fields = ["q", "program", "kind", "status", "partner", "signed_after", "signed_before"]
+        fields = [
+            "q",
+            "program",
+            "kind",
+            "status",
+            "partner",
+            "signed_after",
+            "signed_before",
+            "archived",
+        ]
 
     def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
         return queryset.filter(

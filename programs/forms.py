@@ -317,9 +317,15 @@ class PrefetchedChoiceField(forms.ModelChoiceField):
     known: dict[str, Model] | None = None
 
     def to_python(self, value: Any) -> Model | None:
-        if self.known is not None and str(value) in self.known:
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        if str(value) in self.known:
             return self.known[str(value)]
-        return super().to_python(value)  # empty, or not among the user's choices: an error
+        # Not among the user's choices (the formset looked every submitted value up already):
+        # an error without another query, which a post of 200 bad rows would repeat 200 times.
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class ContactChoiceField(PrefetchedChoiceField):
@@ -493,6 +499,10 @@ class MeetingRowFormSet(forms.BaseInlineFormSet):
             for index in range(self.total_form_count()):
                 try:
                     value = pk.to_python(self.data.get(f"{self.add_prefix(index)}-{name}"))
+                    if value is not None:
+                        # A number past the column's range would make the database refuse
+                        # the whole look-up (an error, not "no such choice").
+                        pk.run_validators(value)
                 except forms.ValidationError:
                     continue  # not a key: the row's own validation reports it
                 if value is not None:

@@ -50,9 +50,25 @@ urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
+    path("meetings/<int:pk>/archive/", views.MeetingArchiveView.as_view(), name="meeting_archive"),
+    path(
+        "meetings/<int:pk>/unarchive/",
+        views.MeetingUnarchiveView.as_view(),
+        name="meeting_unarchive",
+    ),
     path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),
     path("commitments/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment_detail"),
     path("commitments/<int:pk>/edit/", views.CommitmentEditView.as_view(), name="commitment_edit"),
+    path(
+        "commitments/<int:pk>/archive/",
+        views.CommitmentArchiveView.as_view(),
+        name="commitment_archive",
+    ),
+    path(
+        "commitments/<int:pk>/unarchive/",
+        views.CommitmentUnarchiveView.as_view(),
+        name="commitment_unarchive",
+    ),
     path(
         "commitments/<int:pk>/updates/new/",
         views.CommitmentUpdateCreateView.as_view(),
@@ -61,6 +77,16 @@ urlpatterns = [
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.AgreementEditView.as_view(), name="agreement_edit"),
+    path(
+        "agreements/<int:pk>/archive/",
+        views.AgreementArchiveView.as_view(),
+        name="agreement_archive",
+    ),
+    path(
+        "agreements/<int:pk>/unarchive/",
+        views.AgreementUnarchiveView.as_view(),
+        name="agreement_unarchive",
+    ),
     path(
         "agreements/<int:pk>/document/",
         views.AgreementDocumentView.as_view(),

@@ -30,6 +30,7 @@ from collab.ical import calendar
 from collab.models import ReminderLog, UserPreference
 from collab.permissions import Action, restrict
 from collab.views import (
+    ObjectArchiveView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectEditView,
@@ -68,6 +69,7 @@ class ProgramDetailView(ObjectDetailView):
     queryset = Program.objects.for_detail()
     slug_field = "slug"
     template_name = "programs/program_detail.html"
+    history_children = ("memberships",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -91,12 +93,21 @@ class MeetingListView(ObjectListView):
 class MeetingDetailView(ObjectDetailView):
     queryset = Meeting.objects.for_detail()
     template_name = "programs/meeting_detail.html"
+    history_children = ("attendances", "decisions")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # Representatives are personal data: shown only to those the chokepoint lets see contacts.
-        context["show_contacts"] = self.restricted(Contact.objects.all(), Action.VIEW).exists()
+        context["show_contacts"] = self.show_contacts()
         return context
+
+    def show_contacts(self) -> bool:
+        # Representatives are personal data: shown only to those the chokepoint lets see contacts.
+        if not hasattr(self, "_show_contacts"):
+            self._show_contacts = self.restricted(Contact.objects.all(), Action.VIEW).exists()
+        return self._show_contacts
+
+    def history_hidden(self) -> tuple[str, ...]:
+        return () if self.show_contacts() else ("programs.attendance.contact",)
 
 
 class RowFormsetsMixin:
@@ -205,6 +216,16 @@ class MeetingCreateView(MeetingFormMixin, ObjectCreateView):
 class MeetingEditView(MeetingFormMixin, ObjectEditView):
     queryset = Meeting.objects.all()
     extra_context = {"form_title": _("Edit meeting")}
+    version_children = tuple(forms.MEETING_FORMSETS)
+
+
+class MeetingArchiveView(ObjectArchiveView):
+    queryset = Meeting.objects.all()
+
+
+class MeetingUnarchiveView(ObjectArchiveView):
+    queryset = Meeting.objects.all()
+    archive = False
 
 
 # --- commitments -----------------------------------------------------------------------------
@@ -221,6 +242,7 @@ class CommitmentListView(ObjectListView):
 class CommitmentDetailView(ObjectDetailView):
     queryset = Commitment.objects.for_detail()
     template_name = "programs/commitment_detail.html"
+    history_children = ("updates",)
 
 
 class CommitmentCreateView(ObjectCreateView):
@@ -239,11 +261,21 @@ class CommitmentEditView(ObjectEditView):
     success_message = _("The commitment was saved.")
 
 
+class CommitmentArchiveView(ObjectArchiveView):
+    queryset = Commitment.objects.all()
+
+
+class CommitmentUnarchiveView(ObjectArchiveView):
+    queryset = Commitment.objects.all()
+    archive = False
+
+
 class CommitmentUpdateCreateView(ObjectEditView):
     """Add a progress entry to a commitment (the URL's pk is the commitment's)."""
 
     queryset = Commitment.objects.all()
     form_class = forms.CommitmentUpdateForm
+    versioned = False  # adds a progress entry; the commitment's own fields are not edited
     template_name = "collab/form.html"
     extra_context = {"form_title": _("Add progress")}
     success_message = _("The progress was recorded.")
@@ -284,6 +316,7 @@ class AgreementListView(ObjectListView):
 class AgreementDetailView(ObjectDetailView):
     queryset = Agreement.objects.for_detail()
     template_name = "programs/agreement_detail.html"
+    history_children = ("signatories", "clauses")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -380,6 +413,16 @@ class AgreementCreateView(AgreementFormMixin, ObjectCreateView):
 class AgreementEditView(AgreementFormMixin, ObjectEditView):
     queryset = Agreement.objects.all()
     extra_context = {"form_title": _("Edit agreement")}
+    version_children = tuple(forms.AGREEMENT_FORMSETS)
+
+
+class AgreementArchiveView(ObjectArchiveView):
+    queryset = Agreement.objects.all()
+
+
+class AgreementUnarchiveView(ObjectArchiveView):
+    queryset = Agreement.objects.all()
+    archive = False
 
 
 def document_filename(agreement: Agreement) -> str:
@@ -502,6 +545,7 @@ class SiteListView(ObjectListView):
 class SiteDetailView(ObjectDetailView):
     queryset = Site.objects.for_list()
     template_name = "programs/site_detail.html"
+    history_children = ()
 
 
 class SiteCreateView(ObjectCreateView):
@@ -530,6 +574,7 @@ def indicator_url(indicator: Indicator) -> str:
 class IndicatorDetailView(ObjectDetailView):
     queryset = Indicator.objects.select_related("program", "sdg_indicator__target__goal")
     template_name = "programs/indicator_detail.html"
+    history_children = ("measurements",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -567,6 +612,7 @@ class MeasurementCreateView(ObjectEditView):
 
     queryset = Indicator.objects.all()
     form_class = forms.MeasurementForm
+    versioned = False  # adds a measurement; the indicator's own fields are not edited
     template_name = "collab/form.html"
     extra_context = {"form_title": _("Add a measurement")}
     success_message = _("The measurement was saved.")

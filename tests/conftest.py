@@ -103,3 +103,16 @@ def demo_data(reference_data):
     from django.core.management import call_command
 
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _n_plus_one_raises():
+    """An N+1 query anywhere in a test (fixtures, factories, services) raises NPlusOneError.
+
+    Requests made through the test client get a scope of their own from zeal's middleware
+    (collab/settings.py), so two requests for the same page do not count as one N+1.
+    """
+    from zeal import zeal_context
+
+    with zeal_context():
+        yield

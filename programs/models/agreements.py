@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
 
-from .base import TimestampedModel, end_not_before_start
+from .base import ArchivableModel, ArchivableQuerySet, TimestampedModel, end_not_before_start
 from .meetings import Meeting
 from .program import Program
 
@@ -48,7 +48,7 @@ def agreement_document_path(instance: Agreement, filename: str) -> str:
     return f"agreements/{uuid.uuid4().hex}{suffix if suffix == '.pdf' else '.pdf'}"
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(ArchivableQuerySet):
     """Reads of agreements."""
 
     def for_list(self) -> AgreementQuerySet:
@@ -78,7 +78,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class Agreement(TimestampedModel):
+class Agreement(TimestampedModel, ArchivableModel):
     """A signed agreement of a programme, its numbered clauses and its signed scan."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)

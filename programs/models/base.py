@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +18,52 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ArchivableQuerySet(models.QuerySet):
+    """Reads shared by records that are archived rather than deleted."""
+
+    def active(self) -> ArchivableQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> ArchivableQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+
+class ArchivableModel(models.Model):
+    """A record that coordinators archive instead of deleting: it leaves the lists but keeps its
+    page and its history; only admins delete, in the admin.
+
+    Not editable through forms: archiving is its own action (collab.views.ObjectArchiveView), so
+    an edit form can never archive or unarchive by accident.
+    """
+
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def set_archived(self, archived: bool, *, user: Any) -> bool:
+        """Archive (or restore) this record; False when it already was. One history entry."""
+        if archived == self.is_archived:
+            return False
+        self.archived_at = timezone.now() if archived else None
+        self.archived_by = user if archived else None
+        self.save(update_fields=["archived_at", "archived_by", "updated_at"])
+        return True
 
 
 def end_not_before_start(start: str, end: str, name: str, message: str) -> models.CheckConstraint:

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from partners.models import Partner
 
 from .agreements import Agreement
-from .base import TimestampedModel, end_not_before_start
+from .base import ArchivableModel, ArchivableQuerySet, TimestampedModel, end_not_before_start
 from .meetings import Meeting
 from .program import Program, Site
 
@@ -29,7 +29,7 @@ class CommitmentStatus(models.TextChoices):
 OPEN_COMMITMENT_STATUSES = (CommitmentStatus.PLEDGED, CommitmentStatus.IN_PROGRESS)
 
 
-class CommitmentQuerySet(models.QuerySet):
+class CommitmentQuerySet(ArchivableQuerySet):
     """Reads of commitments; every page fetches through one of these methods."""
 
     def for_list(self) -> CommitmentQuerySet:
@@ -48,13 +48,14 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def open(self) -> CommitmentQuerySet:
-        return self.filter(status__in=OPEN_COMMITMENT_STATUSES)
+        # An archived commitment is withdrawn from the record: nothing is owed on it any more.
+        return self.active().filter(status__in=OPEN_COMMITMENT_STATUSES)
 
     def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
 
-class Commitment(TimestampedModel):
+class Commitment(TimestampedModel, ArchivableModel):
     """A partner's promise to a programme: money, goods, expertise, a programme or a policy."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)

@@ -13,11 +13,11 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Contact, Partner
 
-from .base import TimestampedModel, end_not_before_start
+from .base import ArchivableModel, ArchivableQuerySet, TimestampedModel, end_not_before_start
 from .program import Program
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(ArchivableQuerySet):
     """Reads of meetings."""
 
     def for_list(self) -> MeetingQuerySet:
@@ -56,10 +56,15 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def upcoming(self, today: datetime.date | None = None) -> MeetingQuerySet:
-        return self.filter(starts_on__gte=today or timezone.localdate()).order_by("starts_on", "id")
+        # An archived meeting is not coming up: it was withdrawn from the record.
+        return (
+            self.active()
+            .filter(starts_on__gte=today or timezone.localdate())
+            .order_by("starts_on", "id")
+        )
 
 
-class Meeting(TimestampedModel):
+class Meeting(TimestampedModel, ArchivableModel):
     """A coordination meeting, workshop, training or kick-off of a programme."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)

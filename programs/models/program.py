@@ -118,12 +118,18 @@ class Program(TimestampedModel):
         return {
             "pillars": pillars,
             "sites": section(self.sites.select_related("region").order_by("name")),
-            "meetings": section(Meeting.objects.filter(program=self).order_by("-starts_on", "-id")),
+            # Archived records leave the page as they leave the lists.
+            "meetings": section(
+                Meeting.objects.filter(program=self).active().order_by("-starts_on", "-id")
+            ),
             "commitments": section(
-                Commitment.objects.filter(program=self).for_list().order_by("-created_at", "-id")
+                Commitment.objects.filter(program=self)
+                .active()
+                .for_list()
+                .order_by("-created_at", "-id")
             ),
             "agreements": section(
-                Agreement.objects.filter(program=self).order_by("-signed_on", "-id")
+                Agreement.objects.filter(program=self).active().order_by("-signed_on", "-id")
             ),
             "action_items": section(
                 ActionItem.objects.filter(program=self)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from partners.models import Contact, Partner, PartnerKind, Pillar
 from partners.resources import ContactResource, PartnerResource, RegionCodeWidget
@@ -24,6 +25,13 @@ PARTNER_IMPORT = reverse("admin:partners_partner_import")
 PARTNER_CONFIRM = reverse("admin:partners_partner_process_import")
 CONTACT_IMPORT = reverse("admin:partners_contact_import")
 CONTACT_CONFIRM = reverse("admin:partners_contact_process_import")
+
+
+def in_indonesian(message: str, **values: str) -> str:
+    """The message as the (Indonesian by default) page shows it."""
+    with translation.override("id"):
+        text = translation.gettext(message)
+    return text % values if values else text
 
 
 @pytest.fixture(autouse=True)
@@ -111,8 +119,16 @@ def test_a_bad_row_imports_nothing_and_the_preview_names_it(admin_client, kota_m
     assert "Swasta Asing" in " ".join(invalid[2]["pillar"])
     assert "99.99" in " ".join(invalid[3]["region"])
     page = response.content.decode()
-    assert "Unknown pillar “Swasta Asing”" in page
-    assert "No region has the code “99.99”" in page
+    unknown = in_indonesian("Unknown %(noun)s “%(value)s”. Use one of: %(choices)s.")
+    assert unknown.split("%(value)s")[1].split("%(choices)s")[0] in page  # "… tidak dikenal. …"
+    assert "“Swasta Asing”" in page
+    assert (
+        in_indonesian(
+            "No region has the code “%(code)s” (a Kemendagri code such as 35.77.03.1009).",
+            code="99.99",
+        )
+        in page
+    )
     assert not Partner.objects.exists()
 
 
@@ -198,7 +214,12 @@ def test_a_file_without_a_name_column_says_which_headers_are_accepted(admin_clie
 
     assert "confirm_form" not in response.context
     page = response.content.decode()
-    assert "Missing column(s): name" in page
+    assert (
+        in_indonesian("Missing column(s): %(missing)s. Accepted headers: %(accepted)s.").split(
+            "%(missing)s"
+        )[0]
+        in page
+    )
     assert "nama" in page
     assert "Traceback" not in page
     assert not Partner.objects.exists()
@@ -242,7 +263,13 @@ def test_a_contact_of_an_unknown_partner_imports_nothing(admin_client):
     result = response.context["result"]
     assert "confirm_form" not in response.context
     assert [row.number for row in result.invalid_rows] == [2]
-    assert "No partner is called “Dinas Yang Tidak Ada”" in response.content.decode()
+    assert (
+        in_indonesian(
+            "No partner is called “%(name)s”. Import or add the partner first.",
+            name="Dinas Yang Tidak Ada",
+        )
+        in response.content.decode()
+    )
     assert not Contact.objects.exists()
 
 

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from programs import services
 from programs.models import Agreement, Clause, Signatory
@@ -548,7 +549,11 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_saved(
 
     assert response.status_code == 200
     assert response.context["form"].has_error("scan", "not_pdf")
-    assert "not a PDF" in response.content.decode()
+    with translation.override("id"):
+        refusal = translation.gettext(
+            "This file is not a PDF document. Upload the signed scan as a PDF."
+        )
+    assert refusal in response.content.decode()
     assert table_counts() == before
     assert stored_files(private_media) == []
 

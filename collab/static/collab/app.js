@@ -35,4 +35,9 @@
       row.classList.add("is-removed");
     });
   });
+
+  // Printable records: the "Print" button opens the browser's print dialog.
+  document.querySelectorAll(".js-print").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -1,0 +1,92 @@
+"""What a browser would post back from a rendered page: the values of its own POST form."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+from django.http import HttpResponse
+
+
+class _FormReader(HTMLParser):
+    """The first POST form without another action; rows inside <template> (added by script
+    only) and file inputs are left out, as a browser would submit them untouched."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.data: dict[str, Any] | None = None
+        self.inside = False
+        self.done = False
+        self.template_depth = 0
+        self.select: str | None = None
+        self.first_option: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {key: value or "" for key, value in attrs}
+        if tag == "template":
+            self.template_depth += 1
+        if self.done or self.template_depth:
+            return
+        if tag == "form":
+            own = attr.get("method", "").lower() == "post" and attr.get("action", "") in (
+                "",
+                self.path,
+            )
+            if own:
+                self.inside, self.data = True, {}
+            return
+        if not self.inside or self.data is None:
+            return
+        if tag == "option" and self.select is not None:
+            if self.first_option is None:
+                self.first_option = attr.get("value", "")
+            if "selected" in attr:
+                self.data[self.select] = attr.get("value", "")
+            return
+        name = attr.get("name")
+        if not name:
+            return
+        if tag == "input":
+            kind = attr.get("type", "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in attr:
+                    self.data[name] = attr.get("value", "on")
+            elif kind not in ("file", "submit", "button", "reset", "image"):
+                self.data[name] = attr.get("value", "")
+        elif tag == "select":
+            self.select, self.first_option = name, None
+        elif tag == "textarea":
+            self.textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self.template_depth -= 1
+            return
+        if self.template_depth or not self.inside or self.data is None:
+            return
+        if tag == "select" and self.select:
+            # A select without a selected option submits its first option, as browsers do.
+            self.data.setdefault(self.select, self.first_option or "")
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            # Browsers drop the newline that follows the opening tag.
+            self.data[self.textarea] = self.data[self.textarea].removeprefix("\n")
+            self.textarea = None
+        elif tag == "form":
+            self.inside, self.done = False, True
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea and self.data is not None and not self.template_depth:
+            self.data[self.textarea] += data
+
+
+def posted_form(response: HttpResponse, path: str = "") -> dict[str, Any]:
+    """The data the page's own form submits unchanged (`path`: the page's URL, when the form
+    names it as its action)."""
+    reader = _FormReader(path)
+    reader.feed(response.content.decode())
+    assert reader.data is not None, "the page has no POST form of its own"
+    return reader.data
