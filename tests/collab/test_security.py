@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -90,6 +90,9 @@ def test_five_wrong_passwords_lock_the_username_at_that_address(login):
     assert "registration/lockout.html" in [template.name for template in response.templates]
     page = response.content.decode()
     assert '<html lang="id">' in page
+    with translation.override("id"):
+        assert translation.gettext("Sign-in paused") in page
+    assert "Masuk ditangguhkan" in page  # Indonesian by default, whatever the browser asks
     assert "koordinator-kota" in page
     assert "15" in page  # minutes to wait
     assert "_auth_user_id" not in response.client.session
