@@ -572,27 +572,40 @@ class DecisionFormSet(MeetingRowFormSet):
             next_number = number + 1
 
 
+def row_formsets(
+    parent: type, fk_name: str, limit: int, rows: tuple[tuple[str, type, type], ...]
+) -> dict[str, type[forms.BaseInlineFormSet]]:
+    """One inline formset per (prefix, row form, formset class): rows can be added and removed,
+    none is shown empty, and more than `limit` rows is refused."""
+    return {
+        prefix: forms.inlineformset_factory(
+            parent,
+            form.Meta.model,
+            form=form,
+            formset=formset,
+            fk_name=fk_name,
+            extra=0,
+            can_delete=True,
+            max_num=limit,
+            validate_max=True,
+        )
+        for prefix, form, formset in rows
+    }
+
+
 MEETING_ROW_LIMIT = 200
 
-MEETING_FORMSETS: dict[str, type[MeetingRowFormSet]] = {
-    prefix: forms.inlineformset_factory(
-        Meeting,
-        form.Meta.model,
-        form=form,
-        formset=formset,
-        fk_name="meeting",
-        extra=0,
-        can_delete=True,
-        max_num=MEETING_ROW_LIMIT,
-        validate_max=True,
-    )
-    for prefix, form, formset in (
+MEETING_FORMSETS: dict[str, type[MeetingRowFormSet]] = row_formsets(
+    Meeting,
+    "meeting",
+    MEETING_ROW_LIMIT,
+    (
         ("attendances", AttendanceRowForm, AttendanceFormSet),
         ("decisions", DecisionRowForm, DecisionFormSet),
         ("action_items", ActionItemRowForm, MeetingRowFormSet),
         ("commitments", CommitmentRowForm, MeetingRowFormSet),
-    )
-}
+    ),
+)
 """The row formsets of the meeting page, by prefix (the prefix is also the related name)."""
 
 
@@ -858,21 +871,13 @@ class ClauseFormSet(AgreementRowFormSet):
 
 AGREEMENT_ROW_LIMIT = 300
 
-AGREEMENT_FORMSETS: dict[str, type[MeetingRowFormSet]] = {
-    prefix: forms.inlineformset_factory(
-        Agreement,
-        form.Meta.model,
-        form=form,
-        formset=formset,
-        fk_name="agreement",
-        extra=0,
-        can_delete=True,
-        max_num=AGREEMENT_ROW_LIMIT,
-        validate_max=True,
-    )
-    for prefix, form, formset in (
+AGREEMENT_FORMSETS: dict[str, type[MeetingRowFormSet]] = row_formsets(
+    Agreement,
+    "agreement",
+    AGREEMENT_ROW_LIMIT,
+    (
         ("signatories", SignatoryForm, AgreementRowFormSet),
         ("clauses", ClauseForm, ClauseFormSet),
-    )
-}
+    ),
+)
 """The row formsets of the agreement page, by prefix (the prefix is also the related name)."""
