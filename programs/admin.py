@@ -33,6 +33,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from collab.admin_audit import DeletedRecordsAdminMixin, VersionCheckAdminMixin
 from collab.permissions import OBJECT_CODENAMES
 from collab.templatetags.collab_tags import rupiah
+from partners.admin import DirectoryImportMixin
 
 from .models import (
     ActionItem,
@@ -52,6 +53,7 @@ from .models import (
     Signatory,
     Site,
 )
+from .resources import CommitmentResource
 from .services import check_pdf_scan, file_sha256
 
 # The object rights the application reads (collab.permissions); guardian would also offer
@@ -359,7 +361,9 @@ class CommitmentUpdateInline(Inline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(DomainAdmin):
+class CommitmentAdmin(DirectoryImportMixin, DomainAdmin):
+    resource_classes = [CommitmentResource]
+    import_template_name = "admin/programs/commitment_import.html"
     list_display = (
         "title",
         "program",
@@ -381,6 +385,10 @@ class CommitmentAdmin(DomainAdmin):
         # `__str__` names the partner, which autocomplete results read too. (A queryset that
         # already selects related rows makes the changelist skip `list_select_related`.)
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # An import only adds commitments; it never changes one.
+        return self.has_add_permission(request)
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj: Commitment) -> str:
