@@ -32,6 +32,7 @@ import argparse
 import math
 import os
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -573,10 +574,17 @@ def build_pages(found: dict[str, Any]) -> list[Page]:
 
 
 def main() -> None:
-    args = parse_args()
+    # Collected static files live in a temporary COLLAB_VAR_DIR, removed whatever happens.
+    var_dir = Path(tempfile.mkdtemp(prefix="collab-bench-pages-"))
+    try:
+        run(parse_args(), var_dir)
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, var_dir: Path) -> None:
     command = shlex.join([sys.executable, *sys.argv])
     database_url = f"postgres://postgres@{HOST}:5432/{args.db_name}"
-    var_dir = Path(tempfile.mkdtemp(prefix="collab-bench-pages-"))
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -1105,8 +1105,13 @@ class ScaleGenerator:
                     targets = self.targets_by_goal.get(goal_id, [])
                     for target_id in rng.sample(targets, min(len(targets), 2)):
                         target_links.append({"program_id": info.id, "sdgtarget_id": target_id})
-            self._insert_all(Program.sdg_goals.through, goal_links)
-            self._insert_all(Program.sdg_targets.through, target_links)
+            # Written past the progress line: it counts programmes, not their links.
+            for through, links in (
+                (Program.sdg_goals.through, goal_links),
+                (Program.sdg_targets.through, target_links),
+            ):
+                for batch in _chunks(links, self.batch_size):
+                    self.writer.insert(through, batch)
 
     def _memberships(self) -> None:
         """Partners' roles: a programme's size sets how many partners it has (3 to ~300)."""
