@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,11 @@ from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COLLAB_VAR_DIR", BASE_DIR / "var"))
+# The embedded SQLite file, uploads and collected static files live here; a fresh clone has no
+# var/ (it is git-ignored) and SQLite cannot create a missing folder.
+for _folder in (VAR_DIR, VAR_DIR / "static"):
+    with contextlib.suppress(OSError):  # a read-only deployment provides its own folders
+        _folder.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
