@@ -511,6 +511,23 @@ class MeetingRowFormSet(forms.BaseInlineFormSet):
             self._submitted[name] = {str(obj.pk): obj for obj in found}
         return self._submitted[name]
 
+    def fill_in_row_order(self, field: str) -> None:
+        """Give each kept row left without a `field` value (a decision number, a position) the
+        next free one after the row above it."""
+        kept = [form for form in self.kept_forms() if field not in form.errors]
+        taken = {form.cleaned_data.get(field) for form in kept} - {None}
+        following = 1
+        for form in kept:
+            value = form.cleaned_data.get(field)
+            if value is None:
+                while following in taken:
+                    following += 1
+                value = following
+                taken.add(value)
+                form.cleaned_data[field] = value
+                setattr(form.instance, field, value)
+            following = value + 1
+
     def kept_forms(self) -> list[forms.BaseForm]:
         """The rows to keep, in the order shown: not removed, and not blank new rows."""
         initial = self.initial_form_count()
@@ -553,23 +570,8 @@ class DecisionFormSet(MeetingRowFormSet):
     ordering = ("number", "id")
 
     def clean(self) -> None:
-        self.number_in_row_order()
+        self.fill_in_row_order("number")
         super().clean()
-
-    def number_in_row_order(self) -> None:
-        """Give each decision without a number the next free one after the row above it."""
-        kept = [form for form in self.kept_forms() if "number" not in form.errors]
-        taken = {form.cleaned_data.get("number") for form in kept} - {None}
-        next_number = 1
-        for form in kept:
-            number = form.cleaned_data.get("number")
-            if number is None:
-                while next_number in taken:
-                    next_number += 1
-                number = next_number
-                taken.add(number)
-                form.cleaned_data["number"] = form.instance.number = number
-            next_number = number + 1
 
 
 def row_formsets(
@@ -725,7 +727,7 @@ class AgreementRowForm(LayoutMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = restrict(field.queryset, user, Action.VIEW)
-        # Left empty, the position follows the row above (AgreementRowFormSet.fill_order).
+        # Left empty, the position follows the row above (MeetingRowFormSet.fill_in_row_order).
         self.fields["order"].required = False
         self.fields["order"].initial = None
         # Placeholders, not help texts: a help text repeated on every row crowds a phone.
@@ -829,23 +831,8 @@ class AgreementRowFormSet(MeetingRowFormSet):
                 field.known = known[name]
 
     def clean(self) -> None:
-        self.fill_order()
+        self.fill_in_row_order("order")
         super().clean()
-
-    def fill_order(self) -> None:
-        """Give each row without a position the next free one after the row above it."""
-        kept = [form for form in self.kept_forms() if "order" not in form.errors]
-        taken = {form.cleaned_data.get("order") for form in kept} - {None}
-        next_order = 1
-        for form in kept:
-            order = form.cleaned_data.get("order")
-            if order is None:
-                while next_order in taken:
-                    next_order += 1
-                order = next_order
-                taken.add(order)
-                form.cleaned_data["order"] = order
-            next_order = order + 1
 
 
 class ClauseFormSet(AgreementRowFormSet):
