@@ -77,6 +77,18 @@ def client_for(users):
     return make
 
 
+@pytest.fixture
+def admin_client(client_for) -> Client:
+    """The admin persona's client (replaces pytest-django's fixture of the same name)."""
+    return client_for("admin")
+
+
+@pytest.fixture
+def upload_storage(settings, tmp_path):
+    """The admin import parks an upload between preview and confirm in the default storage."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture(scope="session")
 def _reference_loaded(django_db_setup, django_db_blocker):
     """Load the SDG taxonomy and all regions once per test session (they never change)."""

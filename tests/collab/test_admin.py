@@ -84,11 +84,6 @@ def site_data(demo_data, users):
             FACTORIES[model._meta.label_lower]()
 
 
-@pytest.fixture
-def admin_client(client_for) -> Client:
-    return client_for("admin")
-
-
 def test_every_admin_page_answers(site_data, admin_client):
     # One test over the whole registry (the demo data loads once); a newly registered model is
     # covered without a line here. Failures are collected so one run names them all.

@@ -13,36 +13,18 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from programs.models import Commitment
 from programs.resources import AmountWidget, CommitmentResource
 from tests.factories import PartnerFactory, UserFactory
+from tests.i18n import in_indonesian
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_storage")]
 
 CSV, XLSX = "0", "1"  # positions in the admin's import_formats
 
 IMPORT = reverse("admin:programs_commitment_import")
 CONFIRM = reverse("admin:programs_commitment_process_import")
-
-
-def in_indonesian(message: str, **values: str) -> str:
-    """The message as the (Indonesian by default) page shows it."""
-    with translation.override("id"):
-        text = translation.gettext(message)
-    return text % values if values else text
-
-
-@pytest.fixture(autouse=True)
-def _upload_storage(settings, tmp_path):
-    # The admin parks the upload between preview and confirm in the default storage.
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def admin_client(client_for) -> Client:
-    return client_for("admin")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from programs import services
 from programs.models import Agreement, Clause, Signatory
@@ -27,6 +26,7 @@ from tests.factories import (
     PartnerFactory,
     SignatoryFactory,
 )
+from tests.i18n import in_indonesian
 
 pytestmark = pytest.mark.django_db
 
@@ -549,10 +549,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_saved(
 
     assert response.status_code == 200
     assert response.context["form"].has_error("scan", "not_pdf")
-    with translation.override("id"):
-        refusal = translation.gettext(
-            "This file is not a PDF document. Upload the signed scan as a PDF."
-        )
+    refusal = in_indonesian("This file is not a PDF document. Upload the signed scan as a PDF.")
     assert refusal in response.content.decode()
     assert table_counts() == before
     assert stored_files(private_media) == []
