@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -28,4 +29,34 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Renews a signed-in session's expiry at most once per `SESSION_REFRESH_SECONDS`.
+
+    The session age is an inactivity limit: it counts from the last request. Saving the session
+    on every request (SESSION_SAVE_EVERY_REQUEST) keeps that exact but costs a write and a
+    commit on every page view; renewing it once a minute keeps it within a minute for free.
+    Placed after SessionMiddleware, it acts on the way out, so logins and logouts (which cycle
+    or flush the session) are left alone.
+    """
+
+    STAMP = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # No key: an anonymous visitor without a session (none is created for them) or a
+        # session just flushed by a logout.
+        if session is None or session.session_key is None or session.modified:
+            return response
+        if session.is_empty():
+            return response
+        now = int(time.time())
+        if now - int(session.get(self.STAMP, 0)) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.STAMP] = now  # marks it modified: SessionMiddleware saves it
         return response

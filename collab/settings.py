@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "collab.middleware.SessionRefreshMiddleware",
     "collab.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,7 +136,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'collab.sqlite3'}",
-        conn_max_age=int(os.environ.get("COLLAB_DB_CONN_MAX_AGE", "0")),
+        # Persistent connections: opening one costs more than most pages' queries together.
+        conn_max_age=int(os.environ.get("COLLAB_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -229,7 +232,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_AGE = int(os.environ.get("COLLAB_SESSION_AGE", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
+# Inactivity expiry: the age counts from the last request. Rather than saving the session on
+# every request (SESSION_SAVE_EVERY_REQUEST: a write and a commit per page view),
+# collab.middleware.SessionRefreshMiddleware renews it at most once per SESSION_REFRESH_SECONDS.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -26,6 +26,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _session_renewal_only_where_tested(settings):
+    """Pages are measured in their steady state: a session is renewed at most once a minute
+    (collab.middleware.SessionRefreshMiddleware), so not on a test's first request either.
+    The session tests set the real interval."""
+    settings.SESSION_REFRESH_SECONDS = 10**12
+
+
 @pytest.fixture
 def program(db):
     """The programme the personas are about."""

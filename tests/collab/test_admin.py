@@ -332,8 +332,8 @@ def test_changelist_queries_do_not_grow_with_rows(label, admin_client):
     assert model._default_manager.count() == 20
 
     # Partners, for instance: session, user, the 38 provinces of the filter, filtered and total
-    # counts, the page of rows with region and parent joined, and the session save (a savepoint
-    # around an UPDATE) — nine whatever the number of rows.
+    # counts, the page of rows with region and parent joined — the same whatever the number of
+    # rows.
     assert changelist_queries(admin_client, model) == with_two
 
 

@@ -453,5 +453,5 @@ def test_an_agreement_export_runs_the_same_queries_for_2_and_20_agreements(clien
         return len(queries)
 
     # session, user, model permissions, the right to any programme, the export right, the rows
-    # (one query: signatories, counts and scan as subqueries), the session save.
+    # (one query: signatories, counts and scan as subqueries).
     assert queries_for(2) == queries_for(20)

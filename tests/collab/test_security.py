@@ -9,7 +9,9 @@ import re
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -174,9 +176,9 @@ def test_no_template_has_inline_script_or_style_which_the_policy_would_block():
 
 
 @pytest.mark.django_db
-def test_a_session_expires_after_inactivity_and_each_request_extends_it(client_for):
+def test_a_session_expires_after_inactivity_and_each_request_extends_it(client_for, settings):
+    settings.SESSION_REFRESH_SECONDS = 60
     client = client_for("coordinator")
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     session = Session.objects.get()
     # Nearly expired: a request now counts the full age again from now.
     Session.objects.filter(pk=session.pk).update(
@@ -195,6 +197,33 @@ def test_a_session_expires_after_inactivity_and_each_request_extends_it(client_f
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_session_is_renewed_at_most_once_a_minute(client_for, settings):
+    settings.SESSION_REFRESH_SECONDS = 60
+    client = client_for("coordinator")
+    session = Session.objects.get()
+    assert client.get(reverse("dashboard")).status_code == 200  # renewed: it had no stamp
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    Session.objects.filter(pk=session.pk).update(expire_date=soon)
+
+    # Within the minute: no write, the expiry stays as it was.
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date == soon
+
+    # A minute later, the next request renews it for the full age.
+    later = time.time() + settings.SESSION_REFRESH_SECONDS
+    with mock.patch("collab.middleware.time.time", return_value=later):
+        assert client.get(reverse("dashboard")).status_code == 200
+    renewed = Session.objects.get(pk=session.pk).expire_date
+    assert renewed > soon + datetime.timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visit_creates_no_session(client):
+    assert client.get(reverse("login")).status_code == 200
+    assert not Session.objects.exists()
 
 
 # --- error pages and bad input -----------------------------------------------------------------

@@ -169,6 +169,6 @@ def test_the_print_page_runs_the_same_queries_for_2_and_20_clauses(client_for, p
         return len(queries)
 
     # session, user, model permissions, the right to any programme, the agreement with its
-    # programme and meeting, signatories with partners, clauses, commitments, the right to edit,
-    # the session save: the same for any size.
+    # programme and meeting, signatories with partners, clauses, commitments, the right to edit:
+    # the same for any size.
     assert queries_for(2) == queries_for(20)

@@ -482,7 +482,7 @@ def test_the_record_page_runs_the_same_queries_for_2_and_20_rows(client_for, pro
         counts.append(len(queries))
     # session, user, the user's and groups' model permissions, the right to any programme, the
     # agreement with its programme and meeting, its signatories with partners, its clauses, its
-    # commitments with partners, the right to edit, and the session save: the same for any size.
+    # commitments with partners, and the right to edit: the same for any size.
     assert counts[0] == counts[1]
 
 
