@@ -279,12 +279,9 @@ def program_timeline(program: Program, *, today: datetime.date) -> Chart:
 def program_pictures(
     program: Program, *, pillars: Sequence[Mapping[str, Any]], today: datetime.date
 ) -> dict[str, Any]:
-    """The programme page's pictures. Pillar counts come from the memberships the page loaded
-    already (Program.page_sections), so they cost no query."""
-    counts = {
-        pillar["value"]: len({membership.partner_id for membership in pillar["memberships"]})
-        for pillar in pillars
-    }
+    """The programme page's pictures. Pillar counts come from Program.page_sections, which
+    counted the distinct partners of each pillar already."""
+    counts = {pillar["value"]: pillar["partners"] for pillar in pillars}
     return {
         "pillar_chart": pillar_chart(f"pillars-{program.pk}", counts),
         "status_chart": status_chart(

@@ -82,8 +82,7 @@ class ProgramDetailView(ObjectDetailView):
 
 
 class MeetingListView(ObjectListView):
-    # Explicit: Django ignores Meta.ordering once for_list()'s counts add a GROUP BY.
-    queryset = Meeting.objects.for_list().order_by("-starts_on", "-id")
+    queryset = Meeting.objects.for_list()
     filterset_class = filtersets.MeetingFilterSet
     export_spec = exports.MEETING_COLUMNS
     template_name = "programs/meeting_list.html"
@@ -304,8 +303,7 @@ class CommitmentUpdateCreateView(ObjectEditView):
 
 
 class AgreementListView(ObjectListView):
-    # for_list() counts rows (GROUP BY), and Django drops Meta.ordering from such queries.
-    queryset = Agreement.objects.for_list().order_by("-signed_on", "-id")
+    queryset = Agreement.objects.for_list()
     filterset_class = filtersets.AgreementFilterSet
     export_spec = exports.AGREEMENT_COLUMNS
     export_action = Action.EXPORT  # staff, and coordinators for their own programmes

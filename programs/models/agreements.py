@@ -16,7 +16,13 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
 
-from .base import ArchivableModel, ArchivableQuerySet, TimestampedModel, end_not_before_start
+from .base import (
+    ArchivableModel,
+    ArchivableQuerySet,
+    TimestampedModel,
+    count_of,
+    end_not_before_start,
+)
 from .meetings import Meeting
 from .program import Program
 
@@ -52,12 +58,12 @@ class AgreementQuerySet(ArchivableQuerySet):
     """Reads of agreements."""
 
     def for_list(self) -> AgreementQuerySet:
-        # Explicit order: Django drops Meta.ordering from queries with aggregates.
+        # Counts as correlated subqueries: computed for the page's rows only (see Meeting).
         return (
             self.select_related("program", "meeting")
             .annotate(
-                signatory_count=models.Count("signatories", distinct=True),
-                clause_count=models.Count("clauses", distinct=True),
+                signatory_count=count_of(Signatory, "agreement"),
+                clause_count=count_of(Clause, "agreement"),
             )
             .order_by("-signed_on", "-id")
         )

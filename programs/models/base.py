@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +66,18 @@ class ArchivableModel(models.Model):
         self.archived_by = user if archived else None
         self.save(update_fields=["archived_at", "archived_by", "updated_at"])
         return True
+
+
+def count_of(model: type[models.Model], field: str) -> Coalesce:
+    """The number of `model` rows whose `field` points at the outer row, as an annotation."""
+    rows = (
+        model._default_manager.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
 
 def end_not_before_start(start: str, end: str, name: str, message: str) -> models.CheckConstraint:

@@ -33,7 +33,8 @@ class CommitmentQuerySet(ArchivableQuerySet):
     """Reads of commitments; every page fetches through one of these methods."""
 
     def for_list(self) -> CommitmentQuerySet:
-        return self.select_related("program", "partner", "site__region", "meeting")
+        # What the lists show: programme, partner and site names (not the meeting or region).
+        return self.select_related("program", "partner", "site")
 
     def for_detail(self) -> CommitmentQuerySet:
         return self.select_related(

@@ -13,7 +13,13 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Contact, Partner
 
-from .base import ArchivableModel, ArchivableQuerySet, TimestampedModel, end_not_before_start
+from .base import (
+    ArchivableModel,
+    ArchivableQuerySet,
+    TimestampedModel,
+    count_of,
+    end_not_before_start,
+)
 from .program import Program
 
 
@@ -21,12 +27,13 @@ class MeetingQuerySet(ArchivableQuerySet):
     """Reads of meetings."""
 
     def for_list(self) -> MeetingQuerySet:
-        # Explicit order: Django drops Meta.ordering from queries with aggregates.
+        # Counts as correlated subqueries, not JOIN + GROUP BY: they run for the page's rows
+        # only, where a GROUP BY would aggregate every meeting before the LIMIT.
         return (
             self.select_related("program")
             .annotate(
-                attendance_count=models.Count("attendances", distinct=True),
-                decision_count=models.Count("decisions", distinct=True),
+                attendance_count=count_of(Attendance, "meeting"),
+                decision_count=count_of(Decision, "meeting"),
             )
             .order_by("-starts_on", "-id")
         )

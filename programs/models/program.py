@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -103,13 +104,43 @@ class Program(TimestampedModel):
         from .indicators import Indicator
         from .meetings import ActionItem, Meeting
 
+        # A national programme has hundreds of partners: each pillar shows its first
+        # `per_pillar` (by name) and its counts, and links to the partner directory for the rest.
+        per_pillar = max(per_section, 12)
         memberships = list(
-            self.memberships.select_related("partner").order_by("partner__name", "role")
+            self.memberships.select_related("partner")
+            .annotate(
+                rank=models.Window(
+                    RowNumber(),
+                    partition_by=[models.F("partner__pillar")],
+                    order_by=[models.F("partner__name").asc(), "role", "id"],
+                )
+            )
+            .filter(rank__lte=per_pillar)
+            .order_by("partner__name", "role", "id")
         )
+        totals = {
+            row["partner__pillar"]: row
+            for row in self.memberships.order_by()
+            .values("partner__pillar")
+            .annotate(
+                roles=models.Count("id"),
+                partners=models.Count("partner", distinct=True),
+            )
+        }
         pillars = []
         for value, label in Pillar.choices:
             rows = [m for m in memberships if m.partner.pillar == value]
-            pillars.append({"value": value, "label": label, "memberships": rows})
+            total = totals.get(value, {"roles": 0, "partners": 0})
+            pillars.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "memberships": rows,
+                    "partners": total["partners"],
+                    "more": total["roles"] > len(rows),
+                }
+            )
 
         def section(queryset: models.QuerySet) -> dict:
             rows = list(queryset[: per_section + 1])
