@@ -14,5 +14,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
+        from . import signals
+
         # Permissions exist only after migrate, so the group is kept up to date afterwards.
         post_migrate.connect(_ensure_staff_group, sender=self)
+        signals.connect()  # CommitmentTally follows every write of a commitment

@@ -83,7 +83,9 @@ from .models import (
     Signatory,
     Site,
 )
+from .models.commitments import CommitmentTally
 from .services import ensure_staff_group
+from .signals import recount_commitment_tallies
 
 SLUG_PREFIX = "skala-"
 STAFF_USERNAME = "skala-staf"
@@ -258,6 +260,7 @@ def delete_scale_data() -> None:
         (Indicator, "program", programs, by_program),
         (Meeting, "program", programs, by_program),
         (Site, "program", programs, by_program),
+        (CommitmentTally, "program", programs, by_program),
         (ProgramPartner, "program", programs, by_program),
         (Program.sdg_goals.through, "program", programs, by_program),
         (Program.sdg_targets.through, "program", programs, by_program),
@@ -857,6 +860,9 @@ class ScaleGenerator:
             self._commitments()
         if self.history is HistoryMode.SQL:
             self._history(watermarks)
+        # COPY and bulk_create bypass the signals that keep the status counters.
+        with self._table(CommitmentTally._meta.db_table) as written:
+            written.append(recount_commitment_tallies().tallies)
         largest = self.programs[0]
         self.report.largest_program_slug = largest.slug
         self.report.largest_program_commitments = Commitment.objects.filter(

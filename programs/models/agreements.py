@@ -141,7 +141,9 @@ class Agreement(TimestampedModel, ArchivableModel):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         indexes = [
-            models.Index(fields=["program", "-signed_on"], name="agreement_program_signed_idx"),
+            models.Index(
+                fields=["program", "-signed_on", "-id"], name="agreement_program_signed_idx"
+            ),
             models.Index(fields=["-signed_on", "-id"], name="agreement_signed_idx"),
             models.Index(fields=["status", "-signed_on"], name="agreement_status_idx"),
             models.Index(fields=["kind", "-signed_on"], name="agreement_kind_idx"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +126,19 @@ class Commitment(TimestampedModel, ArchivableModel):
             models.Index(fields=["partner", "-created_at"], name="commitment_partner_idx"),
             models.Index(fields=["status", "due_on"], name="commitment_status_due_idx"),
             models.Index(fields=["kind", "-created_at", "-id"], name="commitment_kind_idx"),
+            # The dashboard's overdue list: open, active commitments by due date (the same
+            # condition as CommitmentQuerySet.open(), so the planner can prove it).
+            models.Index(
+                fields=["due_on", "id"],
+                name="commitment_open_due_idx",
+                condition=models.Q(status__in=OPEN_COMMITMENT_STATUSES, archived_at__isnull=True),
+            ),
+            # The same per programme: a coordinator's dashboard takes each programme's first.
+            models.Index(
+                fields=["program", "due_on", "id"],
+                name="commitment_program_open_idx",
+                condition=models.Q(status__in=OPEN_COMMITMENT_STATUSES, archived_at__isnull=True),
+            ),
         ]
         constraints = [
             end_not_before_start(
@@ -146,6 +159,55 @@ class Commitment(TimestampedModel, ArchivableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:commitment_detail", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs) -> None:
+        # The tally (CommitmentTally, kept by programs.signals in pre_save/post_save) must change
+        # in the same transaction as the row, also where the caller did not open one.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+
+
+class CommitmentTally(models.Model):
+    """How many active (not archived) commitments a programme has in one status.
+
+    A counter kept exact by programs.signals on every save and delete of a commitment, in the
+    same transaction, so the status charts add up at most four rows per programme instead of
+    counting commitments. Derived data, so no history: `recount_commitment_tallies` (command
+    `recount_tallies`) rebuilds it from the commitments after writes that bypass the signals
+    (COPY, raw SQL, `QuerySet.update()`).
+    """
+
+    program_path = "program"  # rights follow the programme (collab.permissions)
+
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="commitment_tallies",
+        verbose_name=_("programme"),
+        db_index=False,  # the unique (program, status) index serves lookups by programme
+    )
+    status = models.CharField(_("status"), max_length=16, choices=CommitmentStatus.choices)
+    count = models.BigIntegerField(_("number of commitments"), default=0)
+
+    class Meta:
+        ordering = ["program", "status"]
+        verbose_name = _("commitment tally")
+        verbose_name_plural = _("commitment tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "status"],
+                name="commitmenttally_unique_status",
+                violation_error_message=_("A programme has one tally per commitment status."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=0),
+                name="commitmenttally_count_not_negative",
+                violation_error_message=_("A number of commitments cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.get_status_display()} {self.count}"
 
 
 class CommitmentUpdate(models.Model):

@@ -110,7 +110,7 @@ class Meeting(TimestampedModel, ArchivableModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         indexes = [
-            models.Index(fields=["program", "-starts_on"], name="meeting_program_start_idx"),
+            models.Index(fields=["program", "-starts_on", "-id"], name="meeting_program_start_idx"),
             models.Index(fields=["-starts_on", "-id"], name="meeting_start_idx"),
             models.Index(fields=["kind", "-starts_on"], name="meeting_kind_idx"),
         ]
@@ -264,8 +264,21 @@ class ActionItem(TimestampedModel):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         indexes = [
-            models.Index(fields=["program", "order"], name="actionitem_program_order_idx"),
+            models.Index(
+                fields=["program", "order", "due_on", "id"], name="actionitem_program_order_idx"
+            ),
             models.Index(fields=["status", "due_on"], name="actionitem_status_due_idx"),
+            # The dashboard's overdue list, overall and per programme (ActionItemQuerySet.open()).
+            models.Index(
+                fields=["due_on", "id"],
+                name="actionitem_open_due_idx",
+                condition=models.Q(status__in=("planned", "in_progress")),
+            ),
+            models.Index(
+                fields=["program", "due_on", "id"],
+                name="actionitem_program_open_idx",
+                condition=models.Q(status__in=("planned", "in_progress")),
+            ),
         ]
         constraints = [
             end_not_before_start(

@@ -287,6 +287,7 @@ class Site(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["program", "status"], name="site_program_status_idx"),
+            models.Index(fields=["program", "name"], name="site_program_name_idx"),
         ]
 
     def __str__(self) -> str:
