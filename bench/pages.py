@@ -20,6 +20,13 @@
 5. Prints the data sizes, the table of medians/p95 with their ratios, the targets, and drops
    the database unless `--keep` or `--reuse`.
 
+The deep commitments page is page 5,000 (or, for a persona with fewer rows, the deepest page it
+has, `ceil(visible commitments / 50)`), reached the way a person reaches it: the bench requests
+page N-1 once (`?page=N-1`, in-process, untimed: an OFFSET read, slow, which is fine there),
+takes the `rel="next"` link from its HTML — `?after=<cursor of its last row>&page=N` — and times
+that URL. So the number is the cost of clicking "next" deep in the list, which seeks by the
+ordering columns (collab/pagination.py); a bare `?page=N` still pays OFFSET.
+
 The floor is the login page (GET, signed out): the whole middleware stack, URL routing and a
 template rendered through base.html, with no database query (asserted). `/static/collab/app.css`
 is measured too, but whitenoise answers it before sessions, routing and templates, so it is
@@ -43,6 +50,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
@@ -56,6 +64,7 @@ ADMIN_USERNAME = "bench-admin"
 COORDINATOR = "skala-koordinator-0"
 STAFF = "skala-staf"
 DEEP_PAGE = 5_000
+COMMITMENTS = "/commitments/"
 # The defaults of generate_scale_data, scaled by --scale (ScaleCounts, read without Django).
 DEFAULT_COUNTS = {
     "partners": 10_000,
@@ -353,16 +362,59 @@ def prepare_personas() -> dict[str, Any]:
         .first()
     )
     deep = {}
+    deep_paths = {}
     for name in (COORDINATOR, STAFF):
         visible = restrict(Commitment.objects.all(), people[name], Action.VIEW).count()
         deep[name] = max(1, min(DEEP_PAGE, math.ceil(visible / 50)))
+        deep_paths[name] = reach_by_next_link(COMMITMENTS, deep[name], cookies[name])
     return {
         "cookies": cookies,
         "largest_slug": largest["slug"],
         "smallest_slug": smallest_of_coordinator["slug"],
         "meeting_pk": meeting["pk"],
         "deep": deep,
+        "deep_paths": deep_paths,
     }
+
+
+class NextLink(HTMLParser):
+    """The href of the page's `<a rel="next">` (the pagination's "next" link), unescaped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "a" and "next" in (attributes.get("rel") or "").split():
+            self.href = attributes.get("href")
+
+
+def reach_by_next_link(path: str, number: int, cookie: str) -> str:
+    """The URL of page `number` as a person reaches it: the "next" link of page `number - 1`.
+
+    That link carries a seek cursor, so the page is read from the index rather than by OFFSET.
+    Page `number - 1` itself is requested once, in-process and untimed (OFFSET: slow, but only
+    here).
+    """
+    from urllib.parse import urljoin
+
+    from django.test import Client
+
+    if number <= 1:
+        return path
+    client = Client()
+    client.cookies["sessionid"] = cookie.split("=", 1)[1]
+    previous = f"{path}?page={number - 1}"
+    log(f"Following the next link of {previous} …")
+    response = client.get(previous)
+    if response.status_code != 200:
+        raise SystemExit(f"{previous}: HTTP {response.status_code} in-process")
+    parser = NextLink()
+    parser.feed(response.content.decode())
+    if not parser.href:
+        raise SystemExit(f'{previous} has no rel="next" link: page {number} does not exist')
+    return urljoin(path, parser.href)
 
 
 def count_queries(page: Page, cookie: str | None, explain_ms: float | None) -> int:
@@ -512,9 +564,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=0,
-        help="COLLAB_DB_CONN_MAX_AGE for gunicorn (0, the project default: a connection per "
-        "request)",
+        default=60,
+        help="COLLAB_DB_CONN_MAX_AGE for gunicorn (60, the project default: connections kept "
+        "between requests; 0 opens one per request)",
     )
     parser.add_argument(
         "--explain-ms",
@@ -545,7 +597,7 @@ def build_pages(found: dict[str, Any]) -> list[Page]:
                 "commitments_deep",
                 f"commitments p{found['deep'][persona]}",
                 persona,
-                f"/commitments/?page={found['deep'][persona]}",
+                found["deep_paths"][persona],  # page N-1's "next" link: ?after=<cursor>&page=N
             ),
             Page("partners", "partner directory", persona, "/partners/"),
             Page(

@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
@@ -30,6 +29,7 @@ from django.views import generic
 from collab import exports
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
 from collab.history import record_history
+from collab.pagination import CURSOR_PARAMS, SeekPaginator
 from collab.permissions import Action, restrict
 
 
@@ -59,18 +59,6 @@ class RightsMixin(LoginRequiredMixin):
         return restrict(queryset, self.request.user, action or self.action)
 
 
-class SafePaginator(Paginator):
-    """An out-of-range or malformed page number shows the nearest page instead of an error."""
-
-    def validate_number(self, number: Any) -> int:
-        try:
-            return super().validate_number(number)
-        except EmptyPage:
-            return self.num_pages if int(number) > 1 else 1
-        except Exception:  # PageNotAnInteger and friends: "?page=abc"
-            return 1
-
-
 class ObjectListView(RightsMixin, generic.ListView):
     """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class`,
     `template_name`, and `export_spec` (its columns, from the app's exports.py).
@@ -83,7 +71,9 @@ class ObjectListView(RightsMixin, generic.ListView):
     export_spec: ClassVar[exports.ExportSpec | None] = None
     export_action: ClassVar[Action] = Action.VIEW
     paginate_by = 50
-    paginator_class = SafePaginator
+    # Page numbers as typed, seek cursors on the next/previous links, estimated counts on
+    # PostgreSQL for long lists (collab/pagination.py).
+    paginator_class = SeekPaginator
     page_kwarg = "page"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -127,7 +117,8 @@ class ObjectListView(RightsMixin, generic.ListView):
     def export_refused(self, errors: list[str]) -> HttpResponse:
         query = self.request.GET.copy()
         query.pop(exports.EXPORT_PARAM, None)
-        query.pop(self.page_kwarg, None)
+        for param in (self.page_kwarg, *CURSOR_PARAMS):  # they choose the page, not the rows
+            query.pop(param, None)
         context = {"errors": errors, "back_url": f"{self.request.path}?{query.urlencode()}"}
         return render(self.request, "collab/export_error.html", context, status=400)
 
@@ -150,13 +141,14 @@ class ObjectListView(RightsMixin, generic.ListView):
 
     def paginate_queryset(self, queryset: QuerySet, page_size: int):  # type: ignore[override]
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.page(paginator.validate_number(self.request.GET.get(self.page_kwarg, 1)))
+        page = paginator.page_for(self.request.GET, self.page_kwarg)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
-        query.pop(self.page_kwarg, None)
+        for param in (self.page_kwarg, *CURSOR_PARAMS):  # they choose the page, not the rows
+            query.pop(param, None)
         context.update(
             filterset=self.filterset,
             filter_form=self.filterset.form if self.filterset else None,
