@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import style_fields
+from collab.lookups import PartnerSelect, ProgramSelect
 from collab.models import Region
 from collab.permissions import restrict
 
@@ -27,6 +28,16 @@ def visible_partners(request) -> QuerySet:
     if request is None:
         return Partner.objects.none()
     return restrict(Partner.objects.all(), request.user, "view").only("pk", "name", "acronym")
+
+
+def program_filter(**kwargs) -> filters.ModelChoiceFilter:
+    """A choice among the programmes the user may see: a type-ahead past the inline limit."""
+    return filters.ModelChoiceFilter(queryset=visible_programs, widget=ProgramSelect, **kwargs)
+
+
+def partner_filter(**kwargs) -> filters.ModelChoiceFilter:
+    """A choice among the partners the user may see: a type-ahead past the inline limit."""
+    return filters.ModelChoiceFilter(queryset=visible_partners, widget=PartnerSelect, **kwargs)
 
 
 def provinces(request=None) -> QuerySet:

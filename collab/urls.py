@@ -6,7 +6,16 @@ from django.urls import include, path
 
 from programs import views as program_views
 
-from . import account, dashboard, sdg
+from . import account, dashboard, lookups, sdg
+
+# Type-ahead searches of the partner and programme selects (collab/lookups.py).
+lookup_patterns = (
+    [
+        path("partners/", lookups.PartnerLookupView.as_view(), name="partner_lookup"),
+        path("programs/", lookups.ProgramLookupView.as_view(), name="program_lookup"),
+    ],
+    "collab",
+)
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -33,6 +42,7 @@ urlpatterns = [
         program_views.RemindersPreviewView.as_view(),
         name="reminders_preview",
     ),
+    path("lookup/", include(lookup_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),

@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from collab.filtersets import StyledFilterSet, province_filter, visible_programs
+from collab.filtersets import StyledFilterSet, program_filter, province_filter
 from programs.models import Program, ProgramPartner
 
 from .models import Partner, PartnerKind, Pillar
@@ -17,9 +17,7 @@ class PartnerFilterSet(StyledFilterSet):
     pillar = filters.ChoiceFilter(label=_("Pillar"), choices=Pillar.choices)
     kind = filters.ChoiceFilter(label=_("Kind"), choices=PartnerKind.choices)
     province = province_filter("region")
-    program = filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=visible_programs, method="filter_program"
-    )
+    program = program_filter(label=_("Programme"), method="filter_program")
 
     class Meta:
         model = Partner

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from collab.filtersets import (
     OverdueFilter,
     StyledFilterSet,
+    partner_filter,
+    program_filter,
     province_filter,
-    visible_partners,
-    visible_programs,
 )
 from collab.models import SdgGoal
 from partners.models import Partner, Pillar
@@ -68,8 +68,8 @@ class ProgramFilterSet(StyledFilterSet):
 
 class CommitmentFilterSet(ArchivableFilterSet):
     search_fields = ("title", "description", "partner__name", "partner__acronym")
-    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
-    partner = filters.ModelChoiceFilter(label=_("Partner"), queryset=visible_partners)
+    program = program_filter(label=_("Programme"))
+    partner = partner_filter(label=_("Partner"))
     pillar = filters.ChoiceFilter(
         label=_("Pillar"), choices=Pillar.choices, field_name="partner__pillar"
     )
@@ -101,10 +101,8 @@ class CommitmentFilterSet(ArchivableFilterSet):
 
 class MeetingFilterSet(ArchivableFilterSet):
     search_fields = ("title", "venue", "summary")
-    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
-    partner = filters.ModelChoiceFilter(
-        label=_("Attending organisation"), queryset=visible_partners, method="filter_partner"
-    )
+    program = program_filter(label=_("Programme"))
+    partner = partner_filter(label=_("Attending organisation"), method="filter_partner")
     starts_after = filters.DateFilter(
         label=_("From"), field_name="starts_on", lookup_expr="gte", widget=forms.DateInput
     )
@@ -131,10 +129,8 @@ class MeetingFilterSet(ArchivableFilterSet):
 
 class AgreementFilterSet(ArchivableFilterSet):
     search_fields = ("title", "number", "signed_at")
-    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
-    partner = filters.ModelChoiceFilter(
-        label=_("Signatory organisation"), queryset=visible_partners, method="filter_partner"
-    )
+    program = program_filter(label=_("Programme"))
+    partner = partner_filter(label=_("Signatory organisation"), method="filter_partner")
     signed_after = filters.DateFilter(
         label=_("Signed from"), field_name="signed_on", lookup_expr="gte", widget=forms.DateInput
     )
@@ -163,8 +159,8 @@ class AgreementFilterSet(ArchivableFilterSet):
 
 class ActionItemFilterSet(StyledFilterSet):
     search_fields = ("title", "description", "responsible__name")
-    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
-    responsible = filters.ModelChoiceFilter(label=_("Responsible"), queryset=visible_partners)
+    program = program_filter(label=_("Programme"))
+    responsible = partner_filter(label=_("Responsible"))
     overdue = OverdueFilter()
 
     class Meta:
@@ -174,7 +170,7 @@ class ActionItemFilterSet(StyledFilterSet):
 
 class SiteFilterSet(StyledFilterSet):
     search_fields = ("name", "region__name", "priority_issues")
-    program = filters.ModelChoiceFilter(label=_("Programme"), queryset=visible_programs)
+    program = program_filter(label=_("Programme"))
     province = province_filter("region")
 
     class Meta:

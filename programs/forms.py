@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import ProgramScopedForm, style_fields
+from collab.lookups import LookupChoices, LookupSelect, PartnerSelect, ProgramSelect
 from collab.models import Region
 from collab.permissions import Action, restrict
 from partners.models import Contact
@@ -54,7 +55,11 @@ class CommitmentForm(ProgramScopedForm):
             "site",
             "agreement",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "program": ProgramSelect(action=Action.COORDINATE),
+            "partner": PartnerSelect,
+        }
 
 
 class CommitmentCreateForm(CommitmentForm):
@@ -91,7 +96,11 @@ class ActionItemForm(ProgramScopedForm):
             "status",
             "order",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "program": ProgramSelect(action=Action.COORDINATE),
+            "responsible": PartnerSelect,
+        }
 
 
 class ActionItemCreateForm(ActionItemForm):
@@ -129,6 +138,7 @@ class SiteForm(ProgramScopedForm):
         model = Site
         fields = ["program", "region", "name", "status", "rationale", "priority_issues"]
         widgets = {
+            "program": ProgramSelect(action=Action.COORDINATE),
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "priority_issues": forms.Textarea(attrs={"rows": 3}),
         }
@@ -156,6 +166,7 @@ class IndicatorForm(ProgramScopedForm):
             "target_value",
             "target_on",
         ]
+        widgets = {"program": ProgramSelect(action=Action.COORDINATE)}
         help_texts = {
             "direction": _(
                 "Lower is better for a quantity to reduce, such as the area of slums (target 0 ha)."
@@ -346,6 +357,7 @@ class AttendanceRowForm(MeetingRowForm):
         model = Attendance
         fields = ["partner", "contact", "role"]
         field_classes = {"partner": PrefetchedChoiceField, "contact": ContactChoiceField}
+        widgets = {"partner": PartnerSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -389,6 +401,7 @@ class ActionItemRowForm(MeetingRowForm):
         model = ActionItem
         fields = ["title", "responsible", "starts_on", "due_on", "status"]
         field_classes = {"responsible": PrefetchedChoiceField}
+        widgets = {"responsible": PartnerSelect}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -414,6 +427,7 @@ class CommitmentRowForm(MeetingRowForm):
         model = Commitment
         fields = ["partner", "title", "kind", "amount", "starts_on", "due_on", "site", "status"]
         field_classes = {"partner": PrefetchedChoiceField, "site": PrefetchedChoiceField}
+        widgets = {"partner": PartnerSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -480,6 +494,9 @@ class MeetingRowFormSet(forms.BaseInlineFormSet):
         for name, field in form.fields.items():
             if not isinstance(field, forms.ModelChoiceField) or field.widget.is_hidden:
                 continue
+            if name not in self._shared_choices and isinstance(field.widget, LookupSelect):
+                # At most the inline limit, and every row's choice in one query (collab.lookups).
+                self._shared_choices[name] = LookupChoices.for_rows(self, name, field)
             if name not in self._shared_choices:
                 # Fetched on first render only: a valid POST redirects without rendering.
                 fetch = cache(partial(list, field.choices))
@@ -748,6 +765,7 @@ class SignatoryForm(AgreementRowForm):
         model = Signatory
         fields = ["partner", "signer_name", "signer_position", "signed_on", "order"]
         field_classes = {"partner": RowChoiceField}
+        widgets = {"partner": PartnerSelect}
 
     def row(self) -> services.SignatoryRow:
         data = self.cleaned_data
@@ -822,12 +840,9 @@ class AgreementRowFormSet(MeetingRowFormSet):
         for name, field in form.fields.items():
             if isinstance(field, RowChoiceField):
                 if name not in known:
-                    # The options every row shows (loaded once by MeetingRowFormSet.add_fields).
-                    known[name] = {
-                        str(value.value): value.instance
-                        for value, _label in field.widget.choices
-                        if value
-                    }
+                    # The values submitted in all rows, among the user's choices, in one query
+                    # (a LookupSelect does not load every option, collab.lookups).
+                    known[name] = self.submitted_choices(name, field) if self.is_bound else None
                 field.known = known[name]
 
     def clean(self) -> None:
