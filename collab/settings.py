@@ -133,6 +133,9 @@ TEMPLATES = [
     },
 ]
 
+# Selects and plain inputs written in Python, not through a template include per option.
+FORM_RENDERER = "collab.forms.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'collab.sqlite3'}",
