@@ -11,7 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import RawSQL
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -52,8 +53,17 @@ def program_path(model: type[Model]) -> str | None:
     return getattr(model, "program_path", None)
 
 
-def program_ids(user: AbstractBaseUser | AnonymousUser, action: Action | str) -> QuerySet:
-    """A subquery of the ids of programmes on which `user` holds an object right for `action`."""
+def program_ids(user: AbstractBaseUser | AnonymousUser, action: Action | str) -> RawSQL:
+    """A subquery of the ids of programmes on which `user` holds an object right for `action`:
+    granted to the user, or to one of the user's groups, in guardian's direct-FK tables.
+
+    Written as SQL rather than built from querysets: it is part of nearly every query of every
+    page of a coordinator, and the ORM spent more time composing its three nested queries
+    than the database spends running it. Plain SQL that SQLite and PostgreSQL both run.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
     from programs.models import (
         Program,
         ProgramGroupObjectPermission,
@@ -61,13 +71,24 @@ def program_ids(user: AbstractBaseUser | AnonymousUser, action: Action | str) ->
     )
 
     codenames = OBJECT_CODENAMES[Action(action)]
-    by_user = ProgramUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename__in=codenames
-    ).values("content_object_id")
-    by_group = ProgramGroupObjectPermission.objects.filter(
-        group__user=user.pk, permission__codename__in=codenames
-    ).values("content_object_id")
-    return Program.objects.filter(Q(pk__in=by_user) | Q(pk__in=by_group)).values("pk")
+    marks = ", ".join(["%s"] * len(codenames))
+    permissions = Permission._meta.db_table
+    memberships = get_user_model().groups.through._meta.db_table
+    # The shape matters: two IN lists joined by OR stay hashed filters in PostgreSQL's plan, so
+    # a list walks its ordering index and tests each row; a UNION would be pulled up into a
+    # join that the planner, guessing two programmes, drives from the programmes instead.
+    sql = (
+        f"SELECT v.id FROM {Program._meta.db_table} v WHERE v.id IN ("
+        f"SELECT u.content_object_id FROM {ProgramUserObjectPermission._meta.db_table} u"
+        f" INNER JOIN {permissions} p ON p.id = u.permission_id"
+        f" WHERE u.user_id = %s AND p.codename IN ({marks})"
+        f") OR v.id IN ("
+        f"SELECT g.content_object_id FROM {ProgramGroupObjectPermission._meta.db_table} g"
+        f" INNER JOIN {permissions} p ON p.id = g.permission_id"
+        f" INNER JOIN {memberships} m ON m.group_id = g.group_id"
+        f" WHERE m.user_id = %s AND p.codename IN ({marks}))"
+    )
+    return RawSQL(sql, (user.pk, *codenames, user.pk, *codenames))
 
 
 def has_global_right(user: AbstractBaseUser | AnonymousUser, action: Action | str) -> bool:
