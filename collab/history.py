@@ -28,7 +28,8 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-HISTORY_LIMIT = 50
+# The latest changes shown on a record page (folded); admins see the rest in the admin.
+HISTORY_LIMIT = 20
 
 # Never-editable fields worth showing: archiving is an action of its own, not a form field.
 SHOWN_NON_EDITABLE = frozenset({"archived_at", "archived_by"})

@@ -28,7 +28,7 @@ from django.views import generic
 
 from collab import exports
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
-from collab.history import record_history
+from collab.history import HISTORY_LIMIT, record_history
 from collab.pagination import CURSOR_PARAMS, SeekPaginator
 from collab.permissions import Action, restrict
 
@@ -198,6 +198,7 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
             context["history"] = record_history(
                 self.object, children=self.history_children, hidden=self.history_hidden()
             )
+            context["history_limit"] = HISTORY_LIMIT
         return context
 
     def history_hidden(self) -> tuple[str, ...]:

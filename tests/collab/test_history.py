@@ -330,3 +330,17 @@ def test_only_admins_delete(client_for, program, persona):
 
     assert response.status_code in (302, 403)  # the admin's login page, or refused
     assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_record_page_shows_the_latest_changes_and_says_so(client_for, program):
+    commitment = CommitmentFactory(program=program, title="Versi 0")
+    for number in range(1, HISTORY_LIMIT + 3):
+        commitment.title = f"Versi {number}"
+        commitment.save()
+
+    response = client_for("viewer").get(commitment.get_absolute_url())
+
+    assert len(response.context["history"]) == HISTORY_LIMIT
+    note = f"Hanya {HISTORY_LIMIT} perubahan terakhir yang ditampilkan."
+    assert note in response.content.decode()
