@@ -124,9 +124,10 @@ def _read(
 ) -> list[tuple[_Source, Any, Any]]:
     """The latest `limit` versions in one history table, each with the version it replaced.
 
-    Two queries, whatever the history holds: the latest versions, each told the id of its
-    predecessor by a window over the row's whole history; then the predecessors not among them.
-    Related records shown by name come joined in the same queries.
+    Two queries, whatever the history holds: the ids of the latest versions, each told the id
+    of its predecessor by a window over the row's whole history (no joins: the window sees
+    every version of every row, hundreds for a programme's memberships); then those versions
+    and their predecessors, with the records they name and their users joined.
     """
     history = history_model(source.model)
     joined = [
@@ -134,9 +135,8 @@ def _read(
         for field in _shown_fields(source, source.model)
         if isinstance(field, models.ForeignKey)
     ]
-    rows = list(
+    latest = list(
         history.objects.filter(**source.lookup)
-        .select_related("history_user", *joined)
         .annotate(
             previous_id=models.Window(
                 Lag("history_id"),
@@ -144,20 +144,25 @@ def _read(
                 order_by=[F("history_date").asc(), F("history_id").asc()],
             )
         )
-        .order_by("-history_date", "-history_id")[:limit]
+        .order_by("-history_date", "-history_id")
+        .values_list("history_id", "previous_id", "history_date")[:limit]
     )
     if since is not None:
         # Filtered here, not in SQL: the window must see the versions before `since` too.
-        rows = [row for row in rows if row.history_date > since]
-    fetched = {row.history_id: row for row in rows}
-    missing = {row.previous_id for row in rows if row.previous_id not in (None, *fetched)}
-    # The 0 (never an id) keeps the query when nothing is missing, so a page costs the same
+        latest = [version for version in latest if version[2] > since]
+    wanted = {history_id for history_id, _, _ in latest}
+    wanted.update(previous for _, previous, _ in latest if previous is not None)
+    # The 0 (never an id) keeps the query when there is no history, so a page costs the same
     # number of queries whatever its history holds.
-    for row in history.objects.filter(history_id__in=[*missing, 0]).select_related(*joined):
-        fetched[row.history_id] = row
+    fetched = {
+        row.history_id: row
+        for row in history.objects.filter(history_id__in=[*wanted, 0]).select_related(
+            "history_user", *joined
+        )
+    }
     return [
-        (source, row, fetched.get(row.previous_id) if row.previous_id is not None else None)
-        for row in rows
+        (source, fetched[history_id], fetched.get(previous) if previous is not None else None)
+        for history_id, previous, _ in latest
     ]
 
 
