@@ -29,12 +29,22 @@ class CommitmentStatus(models.TextChoices):
 OPEN_COMMITMENT_STATUSES = (CommitmentStatus.PLEDGED, CommitmentStatus.IN_PROGRESS)
 
 
+LIST_FIELDS = (
+    *("id", "created_at", "archived_at", "title", "kind", "amount", "starts_on", "due_on"),
+    *("status", "program_id", "partner_id", "site_id", "meeting_id", "agreement_id"),
+    *("program__id", "program__name", "program__slug"),
+    *("partner__id", "partner__name", "partner__acronym", "partner__pillar"),
+    *("site__id", "site__name"),
+)
+
+
 class CommitmentQuerySet(ArchivableQuerySet):
     """Reads of commitments; every page fetches through one of these methods."""
 
     def for_list(self) -> CommitmentQuerySet:
-        # What the lists show: programme, partner and site names (not the meeting or region).
-        return self.select_related("program", "partner", "site")
+        # What the lists show: programme, partner and site names (not the meeting or region),
+        # without the long texts no list shows (descriptions, addresses, rationales).
+        return self.select_related("program", "partner", "site").only(*LIST_FIELDS)
 
     def for_detail(self) -> CommitmentQuerySet:
         return self.select_related(
