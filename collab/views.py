@@ -29,7 +29,7 @@ from django.views import generic
 from collab import exports
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
 from collab.history import HISTORY_LIMIT, record_history
-from collab.pagination import CURSOR_PARAMS, SeekPaginator
+from collab.pagination import CURSOR_PARAMS, RowCount, SeekPaginator
 from collab.permissions import Action, restrict
 
 
@@ -141,8 +141,28 @@ class ObjectListView(RightsMixin, generic.ListView):
 
     def paginate_queryset(self, queryset: QuerySet, page_size: int):  # type: ignore[override]
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        known = self.known_count()
+        if known is not None:
+            paginator.row_count = RowCount(known)
         page = paginator.page_for(self.request.GET, self.page_kwarg)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def known_count(self) -> int | None:
+        """The exact number of listed rows when a view can tell it cheaply (None: count them,
+        or on PostgreSQL estimate them past collab.pagination.EXACT_COUNT_LIMIT)."""
+        return None
+
+    def filters_in_use(self) -> set[str] | None:
+        """The names of the filters that narrow the list (None: a filter is invalid)."""
+        if self.filterset is None or not self.filterset.is_bound:
+            return set()
+        if not self.filterset.is_valid():
+            return None
+        return {
+            name
+            for name, value in self.filterset.form.cleaned_data.items()
+            if value not in (None, "", [], (), False)
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

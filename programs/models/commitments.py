@@ -6,6 +6,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +179,19 @@ class Commitment(TimestampedModel, ArchivableModel):
             super().save(*args, **kwargs)
 
 
+class CommitmentTallyQuerySet(models.QuerySet):
+    """Reads of the tallies."""
+
+    def total(self, *, program: Program | None = None, status: str | None = None) -> int:
+        """Active commitments counted by these tallies, of `program` and in `status` if given."""
+        tallies = self
+        if program is not None:
+            tallies = tallies.filter(program=program)
+        if status:
+            tallies = tallies.filter(status=status)
+        return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"]
+
+
 class CommitmentTally(models.Model):
     """How many active (not archived) commitments a programme has in one status.
 
@@ -198,6 +213,8 @@ class CommitmentTally(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=CommitmentStatus.choices)
     count = models.BigIntegerField(_("number of commitments"), default=0)
+
+    objects = CommitmentTallyQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "status"]
