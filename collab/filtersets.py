@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import style_fields
-from collab.lookups import PartnerSelect, ProgramSelect
+from collab.lookups import PartnerSelect, ProgramSelect, search_condition
 from collab.models import Region
 from collab.permissions import restrict
 
@@ -55,13 +55,7 @@ class StyledFilterSet(filters.FilterSet):
         style_fields(self.form)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        condition = Q()
-        for word in value.split()[:8]:
-            word_condition = Q()
-            for field in self.search_fields:
-                word_condition |= Q(**{f"{field}__icontains": word})
-            condition &= word_condition
-        return queryset.filter(condition)
+        return queryset.filter(search_condition(value, self.search_fields))
 
 
 def province_filter(field: str) -> filters.ModelChoiceFilter:

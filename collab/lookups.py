@@ -43,7 +43,8 @@ Choice = tuple[Any, Any]
 
 
 def search_condition(query: str, fields: Iterable[str]) -> Q:
-    """Every word of `query` in one of `fields` (case-insensitive), as the list filters' `q`."""
+    """Every word of `query` in one of `fields` (case-insensitive): the list filters' `q`
+    (StyledFilterSet) and the type-ahead searches alike."""
     condition = Q()
     # PostgreSQL refuses a NUL in a string: a typed one must not turn the search into an error.
     query = query[:SEARCH_MAX_LENGTH].replace("\x00", "")
