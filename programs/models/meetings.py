@@ -204,6 +204,10 @@ class Decision(models.Model):
         return f"{self.number}. {self.text[:80]}"
 
 
+# Work still owed: what the dashboard lists as overdue (and its partial indexes cover).
+OPEN_ACTION_STATUSES = ("planned", "in_progress")
+
+
 class ActionItemQuerySet(models.QuerySet):
     """Reads of action items (work plan and follow-ups)."""
 
@@ -211,7 +215,7 @@ class ActionItemQuerySet(models.QuerySet):
         return self.select_related("program", "responsible", "meeting")
 
     def open(self) -> ActionItemQuerySet:
-        return self.filter(status__in=("planned", "in_progress"))
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
 
     def overdue(self, today: datetime.date | None = None) -> ActionItemQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())
@@ -272,12 +276,12 @@ class ActionItem(TimestampedModel):
             models.Index(
                 fields=["due_on", "id"],
                 name="actionitem_open_due_idx",
-                condition=models.Q(status__in=("planned", "in_progress")),
+                condition=models.Q(status__in=OPEN_ACTION_STATUSES),
             ),
             models.Index(
                 fields=["program", "due_on", "id"],
                 name="actionitem_program_open_idx",
-                condition=models.Q(status__in=("planned", "in_progress")),
+                condition=models.Q(status__in=OPEN_ACTION_STATUSES),
             ),
         ]
         constraints = [
