@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,7 +27,6 @@ from partners.models import Partner, Pillar
 
 from .models import (
     ActionItem,
-    Commitment,
     CommitmentStatus,
     Indicator,
     Measurement,
@@ -81,22 +80,6 @@ def pillar_counts(program_ids: Iterable[int] | QuerySet) -> dict[int, dict[str, 
     for row in rows:
         counts[row["program_id"]][row["pillar"]] = row["partners"]
     return counts
-
-
-def commitment_status_counts(
-    scope: QuerySet[CommitmentTally] | QuerySet[Commitment],
-) -> dict[str, int]:
-    """The number of active commitments in each status (archived ones were withdrawn), summed
-    from the maintained counters (CommitmentTally): one query over at most four rows per
-    programme, however many commitments there are.
-
-    `scope` is the counters of the programmes to count (e.g. restricted to the user's), or a
-    queryset of commitments filtered by programme, whose programmes' counters are summed.
-    """
-    if scope.model is not CommitmentTally:
-        scope = CommitmentTally.objects.filter(program__in=scope.order_by().values("program"))
-    rows = scope.order_by().values("status").annotate(count=Sum("count"))
-    return {row["status"]: row["count"] for row in rows}
 
 
 # --- pictures -------------------------------------------------------------------------------------
@@ -302,7 +285,7 @@ def program_pictures(
         "pillar_chart": pillar_chart(f"pillars-{program.pk}", counts),
         "status_chart": status_chart(
             f"statuses-{program.pk}",
-            commitment_status_counts(Commitment.objects.filter(program=program)),
+            CommitmentTally.objects.filter(program=program).by_status(),
         ),
         "timeline_chart": program_timeline(program, today=today),
     }
@@ -318,7 +301,7 @@ def dashboard_pictures(
     return {
         "status_chart": status_chart(
             "statuses-mine",
-            commitment_status_counts(tallies),
+            tallies.by_status(),
             title=_("Commitments in my programmes by status"),
         ),
         "pillar_charts": [

@@ -191,6 +191,12 @@ class CommitmentTallyQuerySet(models.QuerySet):
             tallies = tallies.filter(status=status)
         return tallies.aggregate(total=Coalesce(Sum("count"), 0))["total"]
 
+    def by_status(self) -> dict[str, int]:
+        """Active commitments in each status across these tallies (one query, at most four
+        rows per programme however many commitments there are)."""
+        rows = self.order_by().values("status").annotate(count=Sum("count"))
+        return {row["status"]: row["count"] for row in rows}
+
 
 class CommitmentTally(models.Model):
     """How many active (not archived) commitments a programme has in one status.
