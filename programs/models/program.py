@@ -90,7 +90,7 @@ class Program(TimestampedModel):
     def get_absolute_url(self) -> str:
         return reverse("programs:program_detail", kwargs={"slug": self.slug})
 
-    def page_sections(self, request, per_section: int = 10) -> dict:
+    def page_sections(self, request, per_section: int = 10, per_pillar: int = 12) -> dict:
         """What the programme page shows: partners by pillar and the latest of each section.
 
         Each section is bounded (`per_section` rows and a count) and links to its list page
@@ -98,6 +98,7 @@ class Program(TimestampedModel):
         one with ten.
         """
         from partners.models import Pillar
+        from programs.followup import pillar_counts  # imported here: followup reads these models
 
         from .agreements import Agreement
         from .commitments import Commitment
@@ -105,8 +106,8 @@ class Program(TimestampedModel):
         from .meetings import ActionItem, Meeting
 
         # A national programme has hundreds of partners: each pillar shows its first
-        # `per_pillar` (by name) and its counts, and links to the partner directory for the rest.
-        per_pillar = max(per_section, 12)
+        # `per_pillar` (by name; one more is fetched to know there are more), the number of its
+        # partners, and links to the partner directory for the rest.
         memberships = list(
             self.memberships.select_related("partner")
             .annotate(
@@ -116,29 +117,20 @@ class Program(TimestampedModel):
                     order_by=[models.F("partner__name").asc(), "role", "id"],
                 )
             )
-            .filter(rank__lte=per_pillar)
+            .filter(rank__lte=per_pillar + 1)
             .order_by("partner__name", "role", "id")
         )
-        totals = {
-            row["partner__pillar"]: row
-            for row in self.memberships.order_by()
-            .values("partner__pillar")
-            .annotate(
-                roles=models.Count("id"),
-                partners=models.Count("partner", distinct=True),
-            )
-        }
+        partners = pillar_counts([self.pk]).get(self.pk, {})
         pillars = []
         for value, label in Pillar.choices:
             rows = [m for m in memberships if m.partner.pillar == value]
-            total = totals.get(value, {"roles": 0, "partners": 0})
             pillars.append(
                 {
                     "value": value,
                     "label": label,
-                    "memberships": rows,
-                    "partners": total["partners"],
-                    "more": total["roles"] > len(rows),
+                    "memberships": rows[:per_pillar],
+                    "partners": partners.get(value, 0),
+                    "more": len(rows) > per_pillar,
                 }
             )
 
