@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.utils.http import urlencode
 
+from collab.numbers import grouped
+
 register = template.Library()
 
 
@@ -20,7 +22,7 @@ def rupiah(value: Any) -> str:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    whole = f"{int(amount):,}".replace(",", ".")
+    whole = grouped(int(amount))
     cents = abs(amount) % 1
     if cents:
         return f"Rp {whole},{int(cents * 100):02d}"

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
 from collab.models import Region, SdgGoal, SdgIndicator, SdgTarget
+from collab.numbers import grouped, seconds
 
 # Large enough to keep the statement count low on PostgreSQL; Django lowers it further on SQLite
 # to stay under that backend's bound-parameter limit.
@@ -115,11 +116,6 @@ class SyncResult:
     # Rows the database has but the file no longer lists; kept, because others may point at them.
     not_in_file: int
     ids: dict[str, int]
-
-
-def _format_count(number: int) -> str:
-    """Indonesian digit grouping (83.762), as an operator reading Indonesian expects."""
-    return f"{number:,}".replace(",", ".")
 
 
 def _max_length(model: type[models.Model], field: str) -> int:
@@ -395,7 +391,7 @@ class Command(BaseCommand):
                 parent_ids = self._load_region_level(spec, rows, parent_ids)
 
         if verbosity >= 1:
-            elapsed = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+            elapsed = seconds(time.perf_counter() - started)
             self.stdout.write(self.style.SUCCESS(f"Data rujukan selesai dimuat ({elapsed} s)."))
 
     def _load_sdg(self, sdg: SdgData) -> None:
@@ -442,11 +438,11 @@ class Command(BaseCommand):
     def _report(self, label: str, result: SyncResult, started: float) -> None:
         if self.verbosity < 1:
             return
-        elapsed = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+        elapsed = seconds(time.perf_counter() - started)
         line = (
-            f"{label}: {_format_count(result.total)} baris, {_format_count(result.created)} baru, "
-            f"{_format_count(result.updated)} diperbarui"
+            f"{label}: {grouped(result.total)} baris, {grouped(result.created)} baru, "
+            f"{grouped(result.updated)} diperbarui"
         )
         if result.not_in_file:
-            line += f", {_format_count(result.not_in_file)} tidak ada di berkas (dibiarkan)"
+            line += f", {grouped(result.not_in_file)} tidak ada di berkas (dibiarkan)"
         self.stdout.write(f"{line} ({elapsed} s)")

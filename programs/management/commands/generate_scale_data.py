@@ -16,16 +16,8 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from collab.numbers import grouped, seconds
 from programs import scale
-
-
-def _format_count(number: float) -> str:
-    """Indonesian digit grouping (500.000), as the other commands print."""
-    return f"{round(number):,}".replace(",", ".")
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
 
 
 class ProgressLine:
@@ -63,13 +55,10 @@ class ProgressLine:
     def _draw(self, final: bool = False) -> None:
         elapsed = time.perf_counter() - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
-        total = _format_count(self.total) if self.total else "?"
-        line = (
-            f"\r{self.label:<40} {_format_count(self.done):>9}/{total:<9} "
-            f"{_format_count(rate):>8} baris/s"
-        )
+        total = grouped(self.total) if self.total else "?"
+        line = f"\r{self.label:<40} {grouped(self.done):>9}/{total:<9} {grouped(rate):>8} baris/s"
         if final:
-            line += f"  {_seconds(elapsed)} s"
+            line += f"  {seconds(elapsed)} s"
         self.stream.write(line)
         self.stream.flush()
 
@@ -192,8 +181,8 @@ class Command(BaseCommand):
                 "menghapusnya dan membuat ulang."
             ) from None
 
-        def vacuum_done(statement: str, seconds: float) -> None:
-            report.tables.append(scale.TableReport(statement, 0, seconds))
+        def vacuum_done(statement: str, took: float) -> None:
+            report.tables.append(scale.TableReport(statement, 0, took))
 
         scale.analyze(vacuum_done)
         total = time.perf_counter() - started
@@ -204,15 +193,15 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"{'tabel':<40} {'baris':>10} {'detik':>8} {'baris/s':>10}")
         for table in report.tables:
-            rate = _format_count(table.rows / table.seconds) if table.rows and table.seconds else ""
-            rows = _format_count(table.rows) if table.rows else ""
+            rate = grouped(table.rows / table.seconds) if table.rows and table.seconds else ""
+            rows = grouped(table.rows) if table.rows else ""
             self.stdout.write(
-                f"{table.label:<40} {rows:>10} {_seconds(table.seconds):>8} {rate:>10}"
+                f"{table.label:<40} {rows:>10} {seconds(table.seconds):>8} {rate:>10}"
             )
         self.stdout.write(f"Cara menulis: {report.writer}.")
         self.stdout.write(
             f"Program terbesar: {report.largest_program_slug} "
-            f"({_format_count(report.largest_program_commitments)} komitmen)."
+            f"({grouped(report.largest_program_commitments)} komitmen)."
         )
-        self.stdout.write(self.style.SUCCESS(f"Data skala selesai dibuat ({_seconds(total)} s)."))
+        self.stdout.write(self.style.SUCCESS(f"Data skala selesai dibuat ({seconds(total)} s)."))
         sys.stdout.flush()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from collab.numbers import seconds
 from programs import demo
 
 PASSWORD_VARIABLE = "COLLAB_DEMO_PASSWORD"
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         result = demo.load_demo(password=password, log=log)
 
         if verbosity >= 1:
-            elapsed = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+            elapsed = seconds(time.perf_counter() - started)
             created, updated = sum(result.created.values()), sum(result.updated.values())
             self.stdout.write(
                 self.style.SUCCESS(

@@ -13,13 +13,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from collab.numbers import grouped, seconds
 from programs.models import Program
 from programs.signals import recount_commitment_tallies
-
-
-def _number(value: int) -> str:
-    """Indonesian digit grouping (500.000), as the other commands print."""
-    return f"{value:,}".replace(",", ".")
 
 
 class Command(BaseCommand):
@@ -50,11 +46,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Menghitung ulang penghitung komitmen ({scope})…")
         started = time.perf_counter()
         result = recount_commitment_tallies(program_ids)
-        seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+        elapsed = seconds(time.perf_counter() - started)
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Selesai: {_number(result.commitments)} komitmen aktif dihitung, "
-                    f"{_number(result.tallies)} baris penghitung ditulis, {seconds} detik."
+                    f"Selesai: {grouped(result.commitments)} komitmen aktif dihitung, "
+                    f"{grouped(result.tallies)} baris penghitung ditulis, {elapsed} detik."
                 )
             )
