@@ -92,22 +92,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context.update(
             today=today,
             programs=programs,
-            upcoming_meetings=first_rows(
-                Meeting.objects.upcoming(today).select_related("program"), "starts_on", "id"
-            ),
+            upcoming_meetings=first_rows(Meeting.objects.upcoming(today), "starts_on", "id"),
             overdue_commitments=first_rows(
                 Commitment.objects.for_list().overdue(today), "due_on", "id"
             ),
             overdue_actions=first_rows(
                 ActionItem.objects.for_list().overdue(today), "due_on", "id"
             ),
-            recent_agreements=first_rows(
-                Agreement.objects.active()
-                .select_related("program")
-                .filter(signed_on__isnull=False),
-                "-signed_on",
-                "-id",
-            ),
+            recent_agreements=first_rows(Agreement.objects.recently_signed(), "-signed_on", "-id"),
             # Pictures: commitments by status across the user's programmes (their counters),
             # the pillar balance of the first programmes (two aggregate queries).
             **dashboard_pictures(programs, visible(CommitmentTally.objects.all())),

@@ -192,6 +192,11 @@ class UserPreference(models.Model):
         preference, _created = cls.objects.get_or_create(user=user)
         return preference
 
+    @classmethod
+    def for_calendar_token(cls, token: str) -> UserPreference | None:
+        """The preferences (with their user) whose calendar key is `token`, if any."""
+        return cls.objects.select_related("user").filter(calendar_token=token).first()
+
     def reset_calendar_token(self) -> None:
         self.calendar_token = new_calendar_token()
         self.calendar_token_reset_at = timezone.now()

@@ -582,7 +582,7 @@ def indicator_url(indicator: Indicator) -> str:
 
 
 class IndicatorDetailView(ObjectDetailView):
-    queryset = Indicator.objects.select_related("program", "sdg_indicator__target__goal")
+    queryset = Indicator.objects.for_detail()
     template_name = "programs/indicator_detail.html"
     history_children = ("measurements",)
 
@@ -689,9 +689,7 @@ class ProgramCalendarView(View):
         token = request.GET.get("token", "")
         if not token or len(token) > 64:
             raise Http404(_("Not found."))
-        preference = (
-            UserPreference.objects.select_related("user").filter(calendar_token=token).first()
-        )
+        preference = UserPreference.for_calendar_token(token)
         if preference is None:
             raise Http404(_("Not found."))
         visible = restrict(Program.objects.filter(slug=slug), preference.user, Action.VIEW)

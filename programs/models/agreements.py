@@ -68,6 +68,15 @@ class AgreementQuerySet(ArchivableQuerySet):
             .order_by("-signed_on", "-id")
         )
 
+    def recently_signed(self) -> AgreementQuerySet:
+        """Signed agreements still on the record, the latest first, with their programme."""
+        return (
+            self.active()
+            .filter(signed_on__isnull=False)
+            .select_related("program")
+            .order_by("-signed_on", "-id")
+        )
+
     def for_detail(self) -> AgreementQuerySet:
         return self.select_related("program", "meeting").prefetch_related(
             models.Prefetch(

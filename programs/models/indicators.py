@@ -14,6 +14,13 @@ from .base import TimestampedModel
 from .program import Program
 
 
+class IndicatorQuerySet(models.QuerySet):
+    """Reads of indicators."""
+
+    def for_detail(self) -> IndicatorQuerySet:
+        return self.select_related("program", "sdg_indicator__target__goal")
+
+
 class Indicator(TimestampedModel):
     """What a programme measures, e.g. KOTAKU's slum area with a target of 0 ha by 2019."""
 
@@ -49,6 +56,7 @@ class Indicator(TimestampedModel):
     )
     target_on = models.DateField(_("target date"), null=True, blank=True)
 
+    objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -67,6 +67,7 @@ class MeetingQuerySet(ArchivableQuerySet):
         return (
             self.active()
             .filter(starts_on__gte=today or timezone.localdate())
+            .select_related("program")
             .order_by("starts_on", "id")
         )
 
