@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,11 +11,12 @@ from django.http import HttpResponse
 
 class _FormReader(HTMLParser):
     """The first POST form without another action; rows inside <template> (added by script
-    only) and file inputs are left out, as a browser would submit them untouched."""
+    only) are left out, and file inputs too unless `upload` chooses a file for them."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, upload: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self.path = path
+        self.upload = upload
         self.data: dict[str, Any] | None = None
         self.inside = False
         self.done = False
@@ -53,7 +55,10 @@ class _FormReader(HTMLParser):
             if kind in ("checkbox", "radio"):
                 if "checked" in attr:
                     self.data[name] = attr.get("value", "on")
-            elif kind not in ("file", "submit", "button", "reset", "image"):
+            elif kind == "file":
+                if self.upload is not None:
+                    self.data[name] = self.upload()
+            elif kind not in ("submit", "button", "reset", "image"):
                 self.data[name] = attr.get("value", "")
         elif tag == "select":
             self.select, self.first_option = name, None
@@ -83,10 +88,12 @@ class _FormReader(HTMLParser):
             self.data[self.textarea] += data
 
 
-def posted_form(response: HttpResponse, path: str = "") -> dict[str, Any]:
+def posted_form(
+    response: HttpResponse, path: str = "", upload: Callable[[], Any] | None = None
+) -> dict[str, Any]:
     """The data the page's own form submits unchanged (`path`: the page's URL, when the form
-    names it as its action)."""
-    reader = _FormReader(path)
+    names it as its action; `upload`: makes the file chosen for each file input)."""
+    reader = _FormReader(path, upload)
     reader.feed(response.content.decode())
     assert reader.data is not None, "the page has no POST form of its own"
     return reader.data

@@ -12,7 +12,6 @@ The pages are read from the URL resolver, so a page added without a line in `EXP
 from __future__ import annotations
 
 import hashlib
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +45,7 @@ from tests.factories import (
     SignatoryFactory,
     SiteFactory,
 )
+from tests.posted import posted_form
 
 pytestmark = pytest.mark.django_db
 
@@ -235,75 +235,9 @@ def database_state() -> dict[str, Any]:
 # --- what a browser would post -----------------------------------------------------------------
 
 
-class PostedForm(HTMLParser):
-    """The data a browser submits with a page's own POST form (the one without another action)."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self.path = path
-        self.forms: list[dict[str, Any]] = []
-        self.current: dict[str, Any] | None = None
-        self.select: str | None = None
-        self.first_option: str | None = None
-        self.textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = {key: value or "" for key, value in attrs}
-        if tag == "form":
-            own = attr.get("method", "").lower() == "post" and attr.get("action", "") in (
-                "",
-                self.path,
-            )
-            self.current = {} if own else None
-            if own:
-                self.forms.append(self.current)
-            return
-        if self.current is None:
-            return
-        if tag == "option" and self.select is not None:
-            if self.first_option is None:
-                self.first_option = attr.get("value", "")
-            if "selected" in attr:
-                self.current[self.select] = attr.get("value", "")
-            return
-        name = attr.get("name")
-        if not name:
-            return
-        if tag == "input":
-            kind = attr.get("type", "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in attr:
-                    self.current[name] = attr.get("value", "on")
-            elif kind == "file":
-                self.current[name] = SimpleUploadedFile("scan.pdf", PDF, "application/pdf")
-            elif kind not in ("submit", "button", "reset", "image"):
-                self.current[name] = attr.get("value", "")
-        elif tag == "select":
-            self.select, self.first_option = name, None
-        elif tag == "textarea":
-            self.textarea = name
-            self.current[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select" and self.select and self.current is not None:
-            # A select with no selected option submits its first option, as browsers do.
-            self.current.setdefault(self.select, self.first_option or "")
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-        elif tag == "form":
-            self.current = None
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea and self.current is not None:
-            self.current[self.textarea] += data
-
-    @classmethod
-    def of(cls, response, path: str) -> dict[str, Any]:
-        parser = cls(path)
-        parser.feed(response.content.decode())
-        assert parser.forms, f"{path} has no POST form of its own"
-        return max(parser.forms, key=len)
+def scan() -> SimpleUploadedFile:
+    """The file a coordinator chooses for a signed-scan input."""
+    return SimpleUploadedFile("scan.pdf", PDF, "application/pdf")
 
 
 def changes(name: str, records: dict[str, Model]) -> dict[str, str]:
@@ -351,7 +285,7 @@ def form_data(name: str, records: dict[str, Model], coordinator: Client) -> dict
     url = url_of(name, records)
     response = coordinator.get(url)
     assert response.status_code == 200
-    data = PostedForm.of(response, url)
+    data = posted_form(response, url, upload=scan)
     for field, value in changes(name, records).items():
         assert field in data, f"the form of {name} has no field {field!r}"
         data[field] = value
