@@ -9,35 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import style_fields
-from collab.lookups import PartnerSelect, ProgramSelect, search_condition
+from collab.lookups import ProgramSelect, search_condition
 from collab.models import Region
-from collab.permissions import restrict
+from collab.permissions import restrict, rights_root
 
 
 def visible_programs(request) -> QuerySet:
-    from programs.models import Program
-
+    programs = rights_root()._default_manager
     if request is None:
-        return Program.objects.none()
-    return restrict(Program.objects.all(), request.user, "view").only("pk", "name")
-
-
-def visible_partners(request) -> QuerySet:
-    from partners.models import Partner
-
-    if request is None:
-        return Partner.objects.none()
-    return restrict(Partner.objects.all(), request.user, "view").only("pk", "name", "acronym")
+        return programs.none()
+    return restrict(programs.all(), request.user, "view").only("pk", "name")
 
 
 def program_filter(**kwargs) -> filters.ModelChoiceFilter:
     """A choice among the programmes the user may see: a type-ahead past the inline limit."""
     return filters.ModelChoiceFilter(queryset=visible_programs, widget=ProgramSelect, **kwargs)
-
-
-def partner_filter(**kwargs) -> filters.ModelChoiceFilter:
-    """A choice among the partners the user may see: a type-ahead past the inline limit."""
-    return filters.ModelChoiceFilter(queryset=visible_partners, widget=PartnerSelect, **kwargs)
 
 
 def provinces(request=None) -> QuerySet:
@@ -56,6 +42,16 @@ class StyledFilterSet(filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(search_condition(value, self.search_fields))
+
+    @classmethod
+    def add_filter(cls, name: str, added: filters.Filter, *, before: str | None = None) -> None:
+        """Add a filter that another app declares (from its AppConfig.ready()): a higher app
+        narrows a lower app's list by its own data without the lower app importing it."""
+        added.field_name = added.field_name or name
+        items = [(key, value) for key, value in cls.base_filters.items() if key != name]
+        position = next((i for i, (key, _) in enumerate(items) if key == before), len(items))
+        items.insert(position, (name, added))
+        cls.base_filters = type(cls.base_filters)(items)
 
 
 def province_filter(field: str) -> filters.ModelChoiceFilter:

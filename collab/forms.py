@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from collab.models import Region, UserPreference
-from collab.permissions import Action, restrict
+from collab.permissions import Action, restrict, rights_root
 
 
 class DateInput(forms.DateInput):
@@ -117,8 +117,7 @@ class ProgramScopedForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, program: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from programs.models import Program
-
+        programs = rights_root()._default_manager
         self.user = user
         self.program = program or getattr(self.instance, "program", None)
         if program is not None and self.instance.program_id is None:
@@ -127,12 +126,12 @@ class ProgramScopedForm(forms.ModelForm):
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             if name == "program":
-                field.queryset = restrict(Program.objects.all(), user, Action.COORDINATE)
+                field.queryset = restrict(programs.all(), user, Action.COORDINATE)
                 continue
             field.queryset = restrict(field.queryset, user, Action.VIEW)
             if name in self.program_scoped_fields:
                 field.queryset = field.queryset.filter(
-                    program__in=restrict(Program.objects.all(), user, Action.COORDINATE)
+                    program__in=restrict(programs.all(), user, Action.COORDINATE)
                 )
                 if "program" not in self.fields and self.program is not None:
                     field.queryset = field.queryset.filter(program=self.program)

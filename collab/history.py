@@ -34,19 +34,9 @@ HISTORY_LIMIT = 20
 # Never-editable fields worth showing: archiving is an action of its own, not a form field.
 SHOWN_NON_EDITABLE = frozenset({"archived_at", "archived_by"})
 
-# The field that names a child row in "Decision 2" or "Attendance: Bappeda"; else its number.
-CHILD_LABEL_FIELDS: dict[str, str] = {
-    "programs.attendance": "partner",
-    "programs.decision": "number",
-    "programs.signatory": "signer_name",
-    "programs.clause": "number",
-    "programs.commitmentupdate": "status",
-    "programs.actionitem": "title",
-    "programs.commitment": "title",
-    "programs.programpartner": "partner",
-    "programs.measurement": "measured_on",
-    "programs.site": "name",
-}
+# A child row is named in "Decision 2" or "Attendance: Bappeda" by the field its model names in
+# `history_label_field` (declared on the model, as `program_path` is); else by its number.
+HISTORY_LABEL_ATTRIBUTE = "history_label_field"
 
 TEXT_LIMIT = 300  # characters of a long text shown in a change
 
@@ -90,7 +80,7 @@ def record_history(
     (e.g. ("attendances", "decisions")), newest first; only those after `since` if given.
 
     `hidden` names fields never shown, as "<app>.<model>.<field>" (personal data the reader
-    may not see, e.g. "programs.attendance.contact").
+    may not see, e.g. the contact person of an attendance row).
     """
     sources = [_Source(type(obj), {"id": obj.pk}, None, _hidden_for(type(obj), hidden))]
     for name in children:
@@ -246,7 +236,7 @@ def _user(row: Any) -> str:
 
 def _subject(model: type[models.Model], row: Any) -> str:
     name = capfirst(str(model._meta.verbose_name))
-    field_name = CHILD_LABEL_FIELDS.get(model._meta.label_lower)
+    field_name = getattr(model, HISTORY_LABEL_ATTRIBUTE, None)
     if field_name is not None:
         shown = shown_value(model._meta.get_field(field_name), row)
         if shown != "—":

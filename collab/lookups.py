@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.choices import BaseChoiceIterator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -264,7 +263,7 @@ class LookupView(RightsMixin, View):
     one of `search_fields`, among the rows `restrict` lets the user act on with `?action=`
     (one of `actions`, view by default). Anonymous → login; no right anywhere → 403."""
 
-    model_label: ClassVar[str]  # not the model: collab is loaded before the apps it serves
+    model: ClassVar[type[Model]]
     search_fields: ClassVar[tuple[str, ...]]
     only: ClassVar[tuple[str, ...]]
     actions: ClassVar[frozenset[Action]] = frozenset({Action.VIEW})
@@ -273,8 +272,7 @@ class LookupView(RightsMixin, View):
         action = request.GET.get("action", Action.VIEW.value)
         if action not in self.actions:
             return JsonResponse({"results": [], "more": False}, status=400)
-        model = apps.get_model(self.model_label)
-        queryset = restrict(model._default_manager.all(), request.user, action)
+        queryset = restrict(self.model._default_manager.all(), request.user, action)
         query = request.GET.get("q", "")
         found = list(
             queryset.filter(search_condition(query, self.search_fields))
@@ -285,14 +283,15 @@ class LookupView(RightsMixin, View):
         return JsonResponse({"results": results, "more": len(found) > LOOKUP_RESULTS})
 
 
-class PartnerLookupView(LookupView):
-    model_label = "partners.Partner"
-    search_fields = ("name", "acronym")
-    only = ("pk", "name", "acronym")
+# The endpoints, registered by the apps that own their models (AppConfig.ready()); collab.urls
+# serves them under /lookup/ with the names "collab:<name>".
+_registered: dict[str, tuple[str, type[LookupView]]] = {}
 
 
-class ProgramLookupView(LookupView):
-    model_label = "programs.Program"
-    search_fields = ("name",)
-    only = ("pk", "name")
-    actions = frozenset({Action.VIEW, Action.COORDINATE})
+def register_lookup(route: str, view: type[LookupView], *, name: str) -> None:
+    """Serve `view` at /lookup/<route> as "collab:<name>" (the `url_name` of its select)."""
+    _registered[name] = (route, view)
+
+
+def lookup_urlpatterns() -> list[URLPattern]:
+    return [path(route, view.as_view(), name=name) for name, (route, view) in _registered.items()]

@@ -1,24 +1,29 @@
-"""Root URLs."""
+"""Root URLs: the project's own pages, then the URLs of every app whose AppConfig names its URL
+module in `urls` (collab knows no domain app; each registers itself)."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from programs import views as program_views
+from . import account, lookups
 
-from . import account, dashboard, lookups, sdg
 
-# Type-ahead searches of the partner and programme selects (collab/lookups.py).
-lookup_patterns = (
-    [
-        path("partners/", lookups.PartnerLookupView.as_view(), name="partner_lookup"),
-        path("programs/", lookups.ProgramLookupView.as_view(), name="program_lookup"),
-    ],
-    "collab",
-)
+def app_urlpatterns() -> list:
+    """For each installed app that names its URL module: the module's `root_urlpatterns` (pages
+    whose names stand outside the app's namespace), then the module itself."""
+    patterns: list = []
+    for config in apps.get_app_configs():
+        name = getattr(config, "urls", None)
+        if isinstance(name, str):
+            module = import_module(name)
+            patterns += [*getattr(module, "root_urlpatterns", []), path("", include(module))]
+    return patterns
+
 
 urlpatterns = [
-    path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -36,15 +41,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/preferences/", account.PreferencesView.as_view(), name="preferences"),
-    path("sdg/", sdg.SdgOverviewView.as_view(), name="sdg_overview"),
-    path(
-        "reminders/preview/",
-        program_views.RemindersPreviewView.as_view(),
-        name="reminders_preview",
-    ),
-    path("lookup/", include(lookup_patterns)),
+    # Type-ahead searches of the partner and programme selects, registered by their apps.
+    path("lookup/", include((lookups.lookup_urlpatterns(), "collab"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("programs.urls")),
-    path("", include("partners.urls")),
+    *app_urlpatterns(),
 ]

@@ -1,4 +1,4 @@
-"""The one family of generic views (STYLE rule 2) and the dashboard.
+"""The one family of generic views (STYLE rule 2).
 
 Every per-model page is a declaration on top of these classes: a queryset (a QuerySet method of
 the model), a FilterSet, a form and a template. Access is decided in one place:
@@ -16,30 +16,31 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.forms import ModelForm
+from django.forms import BaseForm, BaseInlineFormSet, ModelForm
+from django.forms.formsets import all_valid
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from collab import exports
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
 from collab.history import HISTORY_LIMIT, record_history
 from collab.pagination import CURSOR_PARAMS, RowCount, SeekPaginator
-from collab.permissions import Action, restrict
+from collab.permissions import Action, restrict, rights_root
 
 
 def has_any_right(user: Any, action: Action | str) -> bool:
     """Whether `user` holds `action` on at least one programme (the right to the kind of page)."""
-    from programs.models import Program
-
     if not user.is_authenticated:
         return False
-    return restrict(Program.objects.all(), user, action).exists()
+    return restrict(rights_root()._default_manager.all(), user, action).exists()
 
 
 class RightsMixin(LoginRequiredMixin):
@@ -205,7 +206,7 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         program = getattr(self.object, "program", None)
-        if program is None and self.object._meta.label == "programs.Program":
+        if program is None and isinstance(self.object, rights_root()):
             program = self.object
         context["program"] = program
         context["can_edit"] = (
@@ -252,12 +253,10 @@ class ProgramScopedFormMixin:
             if conflict is not None:
                 return self.version_conflict(form, conflict)
             self.object = self.save_form(form)
-            from programs.models import Program
-
-            program_id = self.object.program_id
-
             allowed = restrict(
-                Program.objects.filter(pk=program_id), self.request.user, Action.COORDINATE
+                rights_root()._default_manager.filter(pk=self.object.program_id),
+                self.request.user,
+                Action.COORDINATE,
             )
             if not allowed.exists():
                 transaction.set_rollback(True)
@@ -311,17 +310,14 @@ class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
     action = Action.COORDINATE
 
     def get_program(self):
-        from programs.models import Program
-
         if not hasattr(self, "_program"):
             slug = self.kwargs["slug"]
+            programs = rights_root()._default_manager.all()
             program = (
-                restrict(Program.objects.all(), self.request.user, Action.COORDINATE)
-                .filter(slug=slug)
-                .first()
+                restrict(programs, self.request.user, Action.COORDINATE).filter(slug=slug).first()
             )
             if program is None:
-                visible = restrict(Program.objects.all(), self.request.user, Action.VIEW)
+                visible = restrict(programs, self.request.user, Action.VIEW)
                 if visible.filter(slug=slug).exists():
                     raise PermissionDenied(_("You do not coordinate this programme."))
                 raise_not_found()
@@ -416,6 +412,86 @@ class ObjectArchiveView(RightsMixin, generic.View):
         elif changed:
             messages.success(request, _("Restored from the archive."))
         return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class RowFormsetsMixin:
+    """A create or edit page whose main form has row formsets beneath it, saved all or nothing.
+
+    Declare `formset_classes` ({prefix: inline formset class}); `save_form` finds the bound
+    formsets in `self.formsets`. Placed before ObjectCreateView/ObjectEditView, which decide the
+    rights and wrap the save in a transaction: a `ValidationError` from the save rolls it back
+    and shows the page again, with every error beside its field and listed at the top.
+    """
+
+    formset_classes: ClassVar[dict[str, type[BaseInlineFormSet]]] = {}
+    details_title: ClassVar[str] = gettext_lazy("Details")
+    request: HttpRequest
+    formsets: dict[str, BaseInlineFormSet]
+
+    def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        bound = {}
+        if self.request.method == "POST":
+            bound = {"data": self.request.POST, "files": self.request.FILES}
+        form_kwargs = {"user": self.request.user, "program": self.get_program()}  # type: ignore[attr-defined]
+        # The rows hang on the form's own instance: a new record's rows get it once it is saved.
+        self.formsets = {
+            prefix: formset_class(
+                instance=form.instance, prefix=prefix, form_kwargs=form_kwargs, **bound
+            )
+            for prefix, formset_class in self.formset_classes.items()
+        }
+        return form
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        if not all_valid(self.formsets.values()):
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        try:
+            return super().form_valid(form)  # type: ignore[misc]
+        except ValidationError:
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        form = context["form"]
+        context["formsets"] = self.formsets
+        context["details_title"] = self.details_title
+        context["error_summary"] = self.error_summary(form) if form.is_bound else []
+        return context
+
+    def error_summary(self, form: BaseForm) -> list[dict[str, Any]]:
+        """Every error of the page by section (title, anchor, lines) for the top of the page."""
+        sections = []
+        lines = describe_errors(form)
+        if lines:
+            sections.append({"title": self.details_title, "anchor": "details", "errors": lines})
+        for prefix, formset in self.formsets.items():
+            lines = [str(error) for error in formset.non_form_errors()]
+            # Rows numbered as the user sees them: rows removed in the browser are hidden.
+            shown = [
+                row
+                for row in formset.forms
+                if not (formset.can_delete and formset._should_delete_form(row))
+            ]
+            for number, row in enumerate(shown, start=1):
+                lines.extend(describe_errors(row, _("Row %(number)s") % {"number": number}))
+            if lines:
+                title = getattr(formset, "title", "") or capfirst(
+                    formset.model._meta.verbose_name_plural
+                )
+                sections.append({"title": title, "anchor": prefix, "errors": lines})
+        return sections
+
+
+def describe_errors(form: BaseForm, row: str = "") -> list[str]:
+    """A form's errors as "Row 2: Due on: <message>" lines."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        parts = [row, field.label if field is not None else ""]
+        where = ": ".join(str(part) for part in parts if part)
+        lines.extend(f"{where}: {error}" if where else str(error) for error in errors)
+    return lines
 
 
 def raise_not_found() -> None:

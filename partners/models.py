@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from collab.models import Region
+from collab.permissions import Action
 
 
 class Pillar(models.TextChoices):
@@ -42,6 +43,9 @@ class PartnerQuerySet(models.QuerySet):
 
 class Partner(models.Model):
     """An organisation that takes part in programmes: a ministry, a foundation, a university…"""
+
+    # The shared directory: readable by anybody with a right on some programme (collab.permissions).
+    directory_right = Action.VIEW
 
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
@@ -101,40 +105,12 @@ class Partner(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", kwargs={"pk": self.pk})
 
-    def page_sections(self, user, per_section: int = 20) -> dict:
-        """The partner page: its programmes, commitments and signed agreements that `user` may
-        see, each bounded to `per_section` rows with a flag when there are more."""
-        from collab.permissions import Action, restrict
-        from programs.models import Agreement, Commitment, ProgramPartner
-
-        def section(queryset: models.QuerySet) -> dict:
-            rows = list(restrict(queryset, user, Action.VIEW)[: per_section + 1])
-            return {"rows": rows[:per_section], "more": len(rows) > per_section}
-
-        return {
-            "memberships": section(
-                ProgramPartner.objects.filter(partner=self)
-                .select_related("program")
-                .order_by("program__name", "role")
-            ),
-            "commitments": section(
-                Commitment.objects.filter(partner=self)
-                .active()
-                .for_list()
-                .order_by("-created_at", "-id")
-            ),
-            "agreements": section(
-                Agreement.objects.filter(signatories__partner=self)
-                .active()
-                .select_related("program")
-                .distinct()
-                .order_by("-signed_on", "-id")
-            ),
-        }
-
 
 class Contact(models.Model):
     """A contact person at a partner. Personal data: never shown to anonymous visitors."""
+
+    # Personal data: readable by the coordinators of some programme (collab.permissions).
+    directory_right = Action.COORDINATE
 
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner")

@@ -10,14 +10,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from collab.filtersets import (
-    OverdueFilter,
-    StyledFilterSet,
-    partner_filter,
-    program_filter,
-    province_filter,
-)
+from collab.filtersets import OverdueFilter, StyledFilterSet, program_filter, province_filter
 from collab.models import SdgGoal
+from partners.filtersets import partner_filter
 from partners.models import Partner, Pillar
 
 from .models import (
@@ -27,6 +22,7 @@ from .models import (
     Commitment,
     Meeting,
     Program,
+    ProgramPartner,
     Signatory,
     Site,
 )
@@ -176,3 +172,15 @@ class SiteFilterSet(StyledFilterSet):
     class Meta:
         model = Site
         fields = ["q", "program", "status", "province"]
+
+
+def partner_in_program(queryset: QuerySet, name: str, value: Program) -> QuerySet:
+    """The partner directory's programme filter: partners with a role in `value`."""
+    return queryset.filter(
+        Exists(ProgramPartner.objects.filter(partner_id=OuterRef("pk"), program_id=value.pk))
+    )
+
+
+def partner_program_filter() -> filters.ModelChoiceFilter:
+    """Added to partners.filtersets.PartnerFilterSet (programs/registrations.py)."""
+    return program_filter(label=_("Programme"), method=partner_in_program)

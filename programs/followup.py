@@ -278,8 +278,8 @@ def program_timeline(program: Program, *, today: datetime.date) -> Chart:
 def program_pictures(
     program: Program, *, pillars: Sequence[Mapping[str, Any]], today: datetime.date
 ) -> dict[str, Any]:
-    """The programme page's pictures. Pillar counts come from Program.page_sections, which
-    counted the distinct partners of each pillar already."""
+    """The programme page's pictures. Pillar counts come from the page's sections
+    (programs.views.program.page_sections), which counted each pillar's partners already."""
     counts = {pillar["value"]: pillar["partners"] for pillar in pillars}
     return {
         "pillar_chart": pillar_chart(f"pillars-{program.pk}", counts),

@@ -191,6 +191,7 @@ class Signatory(models.Model):
     """A person who signed an agreement, for an organisation where one is known."""
 
     program_path = "agreement__program"  # rights follow the programme (collab.permissions)
+    history_label_field = "signer_name"  # names its rows in history (collab.history)
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
@@ -228,6 +229,7 @@ class Clause(models.Model):
     """A section or a numbered clause of an agreement; `order` is the reading order."""
 
     program_path = "agreement__program"  # rights follow the programme (collab.permissions)
+    history_label_field = "number"  # names its rows in history (collab.history)
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("agreement")

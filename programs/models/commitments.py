@@ -72,6 +72,7 @@ class Commitment(TimestampedModel, ArchivableModel):
     """A partner's promise to a programme: money, goods, expertise, a programme or a policy."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)
+    history_label_field = "title"  # names its rows in history (collab.history)
 
     Status = CommitmentStatus
 
@@ -247,6 +248,7 @@ class CommitmentUpdate(models.Model):
     """One entry of a commitment's progress log: status, percent done and a note."""
 
     program_path = "commitment__program"  # rights follow the programme (collab.permissions)
+    history_label_field = "status"  # names its rows in history (collab.history)
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")

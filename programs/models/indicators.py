@@ -108,6 +108,7 @@ class Measurement(models.Model):
     """A dated value of an indicator."""
 
     program_path = "indicator__program"  # rights follow the programme (collab.permissions)
+    history_label_field = "measured_on"  # names its rows in history (collab.history)
 
     indicator = models.ForeignKey(
         Indicator,

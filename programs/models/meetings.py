@@ -135,6 +135,7 @@ class Attendance(models.Model):
     """An organisation (and optionally its representative) present at a meeting."""
 
     program_path = "meeting__program"  # rights follow the programme (collab.permissions)
+    history_label_field = "partner"  # names its rows in history (collab.history)
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
@@ -175,6 +176,7 @@ class Decision(models.Model):
     """A numbered decision taken at a meeting."""
 
     program_path = "meeting__program"  # rights follow the programme (collab.permissions)
+    history_label_field = "number"  # names its rows in history (collab.history)
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting")
@@ -226,6 +228,7 @@ class ActionItem(TimestampedModel):
     """A work-plan step or a meeting follow-up: who does what, by when."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)
+    history_label_field = "title"  # names its rows in history (collab.history)
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")

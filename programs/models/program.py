@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -90,82 +89,6 @@ class Program(TimestampedModel):
     def get_absolute_url(self) -> str:
         return reverse("programs:program_detail", kwargs={"slug": self.slug})
 
-    def page_sections(self, request, per_section: int = 10, per_pillar: int = 12) -> dict:
-        """What the programme page shows: partners by pillar and the latest of each section.
-
-        Each section is bounded (`per_section` rows and a count) and links to its list page
-        filtered by this programme, so a programme with 10,000 commitments loads as fast as
-        one with ten.
-        """
-        from partners.models import Pillar
-        from programs.followup import pillar_counts  # imported here: followup reads these models
-
-        from .agreements import Agreement
-        from .commitments import Commitment
-        from .indicators import Indicator
-        from .meetings import ActionItem, Meeting
-
-        # A national programme has hundreds of partners: each pillar shows its first
-        # `per_pillar` (by name; one more is fetched to know there are more), the number of its
-        # partners, and links to the partner directory for the rest.
-        memberships = list(
-            self.memberships.select_related("partner")
-            .annotate(
-                rank=models.Window(
-                    RowNumber(),
-                    partition_by=[models.F("partner__pillar")],
-                    order_by=[models.F("partner__name").asc(), "role", "id"],
-                )
-            )
-            .filter(rank__lte=per_pillar + 1)
-            .order_by("partner__name", "role", "id")
-        )
-        partners = pillar_counts([self.pk]).get(self.pk, {})
-        pillars = []
-        for value, label in Pillar.choices:
-            rows = [m for m in memberships if m.partner.pillar == value]
-            pillars.append(
-                {
-                    "value": value,
-                    "label": label,
-                    "memberships": rows[:per_pillar],
-                    "partners": partners.get(value, 0),
-                    "more": len(rows) > per_pillar,
-                }
-            )
-
-        def section(queryset: models.QuerySet) -> dict:
-            rows = list(queryset[: per_section + 1])
-            return {"rows": rows[:per_section], "more": len(rows) > per_section}
-
-        return {
-            "pillars": pillars,
-            "sites": section(self.sites.select_related("region").order_by("name")),
-            # Archived records leave the page as they leave the lists.
-            "meetings": section(
-                Meeting.objects.filter(program=self).active().order_by("-starts_on", "-id")
-            ),
-            "commitments": section(
-                Commitment.objects.filter(program=self)
-                .active()
-                .for_list()
-                .order_by("-created_at", "-id")
-            ),
-            "agreements": section(
-                Agreement.objects.filter(program=self).active().order_by("-signed_on", "-id")
-            ),
-            "action_items": section(
-                ActionItem.objects.filter(program=self)
-                .select_related("responsible")
-                .order_by("order", "due_on", "id")
-            ),
-            "indicators": section(
-                Indicator.objects.filter(program=self)
-                .select_related("sdg_indicator")
-                .order_by("name")
-            ),
-        }
-
 
 class ProgramUserObjectPermission(UserObjectPermissionBase):
     """Guardian object permission of a user on a programme (direct foreign key: uses the index)."""
@@ -191,6 +114,7 @@ class ProgramPartner(TimestampedModel):
     """A partner's role in a programme; a partner may hold several roles, each once."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)
+    history_label_field = "partner"  # names its rows in history (collab.history)
 
     class Role(models.TextChoices):
         CONVENOR = "convenor", _("Convenor")
@@ -243,6 +167,7 @@ class Site(TimestampedModel):
     """A pilot site of a programme at any region level (a kelurahan, a regency…)."""
 
     program_path = "program"  # rights follow the programme (collab.permissions)
+    history_label_field = "name"  # names its rows in history (collab.history)
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")

@@ -32,7 +32,8 @@ from collab.pagination import (
 )
 from partners.models import Partner
 from programs.models import ActionItem, Agreement, Commitment, Meeting
-from programs.views import ActionItemListView, CommitmentListView
+from programs.views.commitments import CommitmentListView
+from programs.views.meetings import ActionItemListView
 from tests.factories import ActionItemFactory, CommitmentFactory, PartnerFactory
 
 PER_PAGE = 3

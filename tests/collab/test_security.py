@@ -244,7 +244,7 @@ def test_the_error_pages_are_the_sites_own(client_for, other_program):
 
 @pytest.mark.django_db
 def test_an_unexpected_error_shows_the_500_page_without_details(client_for, monkeypatch):
-    from collab import dashboard
+    from programs.views import dashboard
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from programs import services
 from programs.models import Agreement, Clause, Signatory
-from programs.views import document_filename
+from programs.views.agreements import document_filename
 from tests.factories import (
     AgreementFactory,
     ClauseFactory,

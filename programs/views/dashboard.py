@@ -1,4 +1,4 @@
-"""The dashboard: what a signed-in user should look at first."""
+"""The dashboard (what a signed-in user should look at first) and the reminder digest preview."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from django.db.models import BigIntegerField, BooleanField, F, Func, OuterRef, Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from collab.models import ReminderLog
 from collab.permissions import Action, has_global_right, restrict
+from collab.views import RightsMixin
+
+from .. import reminders
+from ..followup import dashboard_pictures
+from ..models import ActionItem, Agreement, Commitment, Meeting, Program
+from ..models.commitments import CommitmentTally
 
 PER_SECTION = 10
 PROGRAMS_SHOWN = 50
@@ -59,10 +66,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "collab/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from programs.followup import dashboard_pictures
-        from programs.models import ActionItem, Agreement, Commitment, Meeting, Program
-        from programs.models.commitments import CommitmentTally
-
         user = self.request.user
         today = timezone.localdate()
 
@@ -103,5 +106,26 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             # Pictures: commitments by status across the user's programmes (their counters),
             # the pillar balance of the first programmes (two aggregate queries).
             **dashboard_pictures(programs, visible(CommitmentTally.objects.all())),
+        )
+        return context
+
+
+class RemindersPreviewView(RightsMixin, TemplateView):
+    """The digest the signed-in coordinator would receive today, as it would be sent."""
+
+    action = Action.COORDINATE
+    template_name = "programs/reminders_preview.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        digest = reminders.digest_for(self.request.user, today)
+        subject, body = reminders.render_digest(digest)
+        context.update(
+            digest=digest,
+            subject=subject,
+            body=body,
+            horizon=reminders.HORIZON_DAYS,
+            sent_today=ReminderLog.objects.filter(user=self.request.user, sent_on=today).first(),
         )
         return context

@@ -27,6 +27,8 @@ from collab.models import Region, SdgGoal, SdgTarget
 from collab.permissions import Action, restrict
 from collab.views import RightsMixin
 
+from ..models import Commitment, Indicator, Program
+
 
 @dataclass(frozen=True)
 class ProgramRef:
@@ -71,8 +73,6 @@ def in_province(code: str) -> Q:
 
 def sdg_overview(user: Any, province: Region | None = None) -> Overview:
     """The goals and targets that something visible to `user` contributes to (seven queries)."""
-    from programs.models import Commitment, Indicator, Program
-
     programs = restrict(Program.objects.all(), user, Action.VIEW)
     if province is not None:
         programs = programs.filter(in_province(province.code))

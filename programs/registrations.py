@@ -1,0 +1,41 @@
+"""What programs registers with the layers below it, from ProgramsConfig.ready().
+
+collab and partners know no programme: the programme is named here as the root of rights, its
+type-ahead endpoint is served under /lookup/, and the partner directory and partner pages get
+their programme filter and sections.
+"""
+
+from __future__ import annotations
+
+from collab.lookups import register_lookup
+from collab.permissions import Action, register_rights_root
+from partners.filtersets import PartnerFilterSet
+from partners.views import register_page_sections
+
+from .filtersets import partner_program_filter
+from .lookups import ProgramLookupView
+from .models import Program, ProgramGroupObjectPermission, ProgramUserObjectPermission
+from .views.program import partner_sections
+
+
+def register() -> None:
+    register_rights_root(
+        Program,
+        user_permissions=ProgramUserObjectPermission,
+        group_permissions=ProgramGroupObjectPermission,
+        # Object permissions on a programme that grant each action on it…
+        codenames={
+            Action.VIEW: ("view_program", "coordinate_program"),
+            Action.COORDINATE: ("coordinate_program",),
+            Action.EXPORT: ("coordinate_program", "export_agreement"),
+        },
+        # …and the model-level permissions that grant it on every programme (staff).
+        global_codenames={
+            Action.VIEW: "view_program",
+            Action.COORDINATE: "coordinate_program",
+            Action.EXPORT: "export_agreement",
+        },
+    )
+    register_lookup("programs/", ProgramLookupView, name="program_lookup")
+    PartnerFilterSet.add_filter("program", partner_program_filter(), before="is_active")
+    register_page_sections(partner_sections)

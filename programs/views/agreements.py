@@ -1,0 +1,236 @@
+"""The agreement register: records with signatories and clauses, the signed scan, the printable
+record."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from collab.permissions import Action
+from collab.views import (
+    ObjectArchiveView,
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    RightsMixin,
+    RowFormsetsMixin,
+)
+
+from .. import exports, filtersets, forms, services
+from ..models import Agreement, Clause
+
+logger = logging.getLogger(__name__)
+
+
+class AgreementListView(ObjectListView):
+    queryset = Agreement.objects.for_list()
+    filterset_class = filtersets.AgreementFilterSet
+    export_spec = exports.AGREEMENT_COLUMNS
+    export_action = Action.EXPORT  # staff, and coordinators for their own programmes
+    template_name = "programs/agreement_list.html"
+    extra_context = {"list_title": _("Agreements")}
+
+
+class AgreementDetailView(ObjectDetailView):
+    queryset = Agreement.objects.for_detail()
+    template_name = "programs/agreement_detail.html"
+    history_children = ("signatories", "clauses")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["clause_outline"] = clause_outline(self.object.clauses.all())
+        return context
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    clause: Clause
+    depth: int
+    is_section: bool
+
+
+def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
+    """Clauses in reading order, each section followed by its own clauses one level deeper.
+
+    Works on the prefetched clauses (no query). A clause whose section is not among them, or a
+    loop entered through the admin, is shown at the top level rather than lost.
+    """
+    ordered = sorted(clauses, key=lambda clause: (clause.order, clause.pk))
+    ids = {clause.pk for clause in ordered}
+    children: dict[int | None, list[Clause]] = defaultdict(list)
+    for clause in ordered:
+        parent = clause.parent_id if clause.parent_id in ids else None
+        children[parent].append(clause)
+    outline: list[OutlineEntry] = []
+    seen: set[int] = set()
+
+    def visit(clause: Clause, depth: int) -> None:
+        if clause.pk in seen:
+            return
+        seen.add(clause.pk)
+        outline.append(OutlineEntry(clause, depth, bool(children.get(clause.pk))))
+        for child in children.get(clause.pk, []):
+            visit(child, depth + 1)
+
+    for clause in [*children[None], *ordered]:
+        visit(clause, 0)
+    return outline
+
+
+# Model fields whose errors belong beside another field of the agreement forms.
+AGREEMENT_ERROR_FIELDS = {"parent": "parent_number", "document": "scan"}
+
+
+def add_model_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a model's validation errors beside the form's fields, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = AGREEMENT_ERROR_FIELDS.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class AgreementFormMixin(RowFormsetsMixin):
+    """The agreement with its signatories, clauses and signed scan, saved all or nothing."""
+
+    form_class = forms.AgreementForm
+    formset_classes = forms.AGREEMENT_FORMSETS
+    template_name = "programs/agreement_form.html"
+    details_title = _("Agreement")
+    success_message = _("The agreement was saved.")
+
+    def save_form(self, form: forms.AgreementForm) -> Agreement:
+        rows = {prefix: formset.kept_forms() for prefix, formset in self.formsets.items()}
+        try:
+            return services.save_agreement(
+                user=self.request.user,
+                agreement=form.instance,
+                fields=form.agreement_fields(),
+                signatories=[row.row() for row in rows["signatories"]],
+                clauses=[row.row() for row in rows["clauses"]],
+                scan=form.cleaned_data.get("scan"),
+                remove_scan=form.cleaned_data.get("remove_scan", False),
+            )
+        except services.AgreementInvalid as invalid:
+            # The forms passed, the service refused (a concurrent edit, a crafted post): say
+            # which row, as the forms would have.
+            target = form if invalid.index is None else rows[invalid.part][invalid.index]
+            add_model_errors(target, invalid.error)
+            raise ValidationError(_("Nothing was saved.")) from invalid
+        except PermissionDenied as denied:
+            form.add_error(None, _("You may only record data in programmes you coordinate."))
+            raise ValidationError(_("Nothing was saved.")) from denied
+
+
+class AgreementCreateView(AgreementFormMixin, ObjectCreateView):
+    model = Agreement
+    extra_context = {"form_title": _("Add an agreement")}
+
+
+class AgreementEditView(AgreementFormMixin, ObjectEditView):
+    queryset = Agreement.objects.all()
+    extra_context = {"form_title": _("Edit agreement")}
+    version_children = tuple(forms.AGREEMENT_FORMSETS)
+
+
+class AgreementArchiveView(ObjectArchiveView):
+    queryset = Agreement.objects.all()
+
+
+class AgreementUnarchiveView(ObjectArchiveView):
+    queryset = Agreement.objects.all()
+    archive = False
+
+
+def document_filename(agreement: Agreement) -> str:
+    """A download name from the number and title, reduced to ASCII letters, digits and dashes:
+    nothing a browser or a file system could misread, whatever was typed."""
+    label = " ".join(part for part in (agreement.number, agreement.title) if part)
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", ascii_label).strip("-")[:100].rstrip("-")
+    return f"{safe or f'agreement-{agreement.pk}'}.pdf"
+
+
+class AgreementDocumentView(RightsMixin, View):
+    """The signed scan, served only through the rights chokepoint (the files have no URL)."""
+
+    action = Action.VIEW
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        with_scan = Agreement.objects.exclude(document="")
+        agreement = get_object_or_404(self.restricted(with_scan, Action.VIEW), pk=pk)
+        try:
+            scan = agreement.document.storage.open(agreement.document.name, "rb")
+        except FileNotFoundError:
+            logger.error("Agreement %s names a scan that is missing from storage.", agreement.pk)
+            raise Http404(_("Not found.")) from None
+        response = FileResponse(
+            scan,
+            as_attachment=True,
+            filename=document_filename(agreement),
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        # Signed documents stay out of shared caches and are fetched afresh after an edit.
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+class AgreementPrintView(ObjectDetailView):
+    """The agreement record laid out for A4 paper, in the interface language."""
+
+    queryset = Agreement.objects.for_detail()
+    template_name = "programs/agreement_print.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["clause_outline"] = clause_outline(self.object.clauses.all())
+        context["record_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["printed_on"] = timezone.localdate()
+        return context
+
+
+urlpatterns = [
+    path(
+        "programs/<slug:slug>/agreements/new/",
+        AgreementCreateView.as_view(),
+        name="agreement_create",
+    ),
+    path("agreements/", AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/<int:pk>/", AgreementDetailView.as_view(), name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", AgreementEditView.as_view(), name="agreement_edit"),
+    path(
+        "agreements/<int:pk>/archive/",
+        AgreementArchiveView.as_view(),
+        name="agreement_archive",
+    ),
+    path(
+        "agreements/<int:pk>/unarchive/",
+        AgreementUnarchiveView.as_view(),
+        name="agreement_unarchive",
+    ),
+    path(
+        "agreements/<int:pk>/document/",
+        AgreementDocumentView.as_view(),
+        name="agreement_document",
+    ),
+    path("agreements/<int:pk>/print/", AgreementPrintView.as_view(), name="agreement_print"),
+]

@@ -1,0 +1,128 @@
+"""Commitments and their progress log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from collab.permissions import Action
+from collab.views import (
+    ObjectArchiveView,
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
+
+from .. import exports, filtersets, forms, services
+from ..models import Commitment
+from ..models.commitments import CommitmentTally
+
+
+class CommitmentListView(ObjectListView):
+    queryset = Commitment.objects.for_list()
+    filterset_class = filtersets.CommitmentFilterSet
+    export_spec = exports.COMMITMENT_COLUMNS
+    template_name = "programs/commitment_list.html"
+    extra_context = {"list_title": _("Commitments")}
+
+    def known_count(self) -> int | None:
+        # Narrowed by programme and status only (or not at all), the list holds exactly what
+        # the maintained tallies count: one sum over at most 4 rows per programme, exact where
+        # the planner's estimate of a coordinator's rows can be several times off.
+        in_use = self.filters_in_use()
+        if in_use is None or not in_use <= {"program", "status"}:
+            return None
+        chosen = self.filterset.form.cleaned_data if in_use else {}
+        tallies = self.restricted(CommitmentTally.objects.all(), Action.VIEW)
+        return tallies.total(program=chosen.get("program"), status=chosen.get("status"))
+
+
+class CommitmentDetailView(ObjectDetailView):
+    queryset = Commitment.objects.for_detail()
+    template_name = "programs/commitment_detail.html"
+    history_children = ("updates",)
+
+
+class CommitmentCreateView(ObjectCreateView):
+    model = Commitment
+    form_class = forms.CommitmentCreateForm
+    template_name = "collab/form.html"
+    extra_context = {"form_title": _("Add a commitment")}
+    success_message = _("The commitment was saved.")
+
+
+class CommitmentEditView(ObjectEditView):
+    queryset = Commitment.objects.all()
+    form_class = forms.CommitmentForm
+    template_name = "collab/form.html"
+    extra_context = {"form_title": _("Edit commitment")}
+    success_message = _("The commitment was saved.")
+
+
+class CommitmentArchiveView(ObjectArchiveView):
+    queryset = Commitment.objects.all()
+
+
+class CommitmentUnarchiveView(ObjectArchiveView):
+    queryset = Commitment.objects.all()
+    archive = False
+
+
+class CommitmentUpdateCreateView(ObjectEditView):
+    """Add a progress entry to a commitment (the URL's pk is the commitment's)."""
+
+    queryset = Commitment.objects.all()
+    form_class = forms.CommitmentUpdateForm
+    versioned = False  # adds a progress entry; the commitment's own fields are not edited
+    template_name = "collab/form.html"
+    extra_context = {"form_title": _("Add progress")}
+    success_message = _("The progress was recorded.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = None
+        kwargs["initial"] = {"status": self.object.status, "progress": self.latest_progress()}
+        return kwargs
+
+    def latest_progress(self) -> int:
+        latest = self.object.updates.order_by("-created_at", "-id").first()
+        return latest.progress if latest else 0
+
+    def save_form(self, form):
+        services.record_commitment_update(
+            commitment=self.object, user=self.request.user, **form.cleaned_data
+        )
+        return self.object
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+urlpatterns = [
+    path(
+        "programs/<slug:slug>/commitments/new/",
+        CommitmentCreateView.as_view(),
+        name="commitment_create",
+    ),
+    path("commitments/", CommitmentListView.as_view(), name="commitment_list"),
+    path("commitments/<int:pk>/", CommitmentDetailView.as_view(), name="commitment_detail"),
+    path("commitments/<int:pk>/edit/", CommitmentEditView.as_view(), name="commitment_edit"),
+    path(
+        "commitments/<int:pk>/archive/",
+        CommitmentArchiveView.as_view(),
+        name="commitment_archive",
+    ),
+    path(
+        "commitments/<int:pk>/unarchive/",
+        CommitmentUnarchiveView.as_view(),
+        name="commitment_unarchive",
+    ),
+    path(
+        "commitments/<int:pk>/updates/new/",
+        CommitmentUpdateCreateView.as_view(),
+        name="commitmentupdate_create",
+    ),
+]
