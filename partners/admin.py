@@ -17,10 +17,11 @@ from import_export.tmp_storages import MediaStorage
 from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
+from collab.imports import SpreadsheetResource
 from collab.models import Region
 
 from .models import Contact, Partner
-from .resources import ContactResource, DirectoryResource, PartnerResource
+from .resources import ContactResource, PartnerResource
 
 
 class ProvinceListFilter(admin.SimpleListFilter):
@@ -73,7 +74,7 @@ class DirectoryImportMixin(ImportMixin):
 
     def get_import_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_import_context_data(**kwargs)
-        resource: type[DirectoryResource] = self.resource_classes[0]
+        resource: type[SpreadsheetResource] = self.resource_classes[0]
         context["accepted_headers"] = resource.accepted_headers()
         context["choice_help"] = resource.choice_help()
         return context

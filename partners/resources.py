@@ -2,64 +2,36 @@
 
 Lists arrive from secretariats as CSV or XLSX with Indonesian or English headers, pillars and
 kinds written as codes or as labels in either language, and names typed with stray capitals and
-spaces. The resources accept all of that, match existing rows by name case- and
-whitespace-insensitively (a re-import updates, never duplicates), and turn every problem into a
-validation error of its row, so the preview lists each bad row with its reason and nothing is
-written until the whole file is clean.
+spaces. The resources accept all of that (widgets and the all-or-nothing base in
+`collab.imports`), match existing rows by name case- and whitespace-insensitively (a re-import
+updates, never duplicates), and turn every problem into a validation error of its row, so the
+preview lists each bad row with its reason and nothing is written until the whole file is clean.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model, TextChoices
-from django.utils.functional import Promise
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
-from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import Widget
 from tablib import Dataset
 
-from collab.exports import FormulaEscapingResourceMixin
-from collab.models import Region
+from collab.imports import (
+    ChoiceWidget,
+    NameIndex,
+    NameWidget,
+    RegionCodeWidget,
+    SpreadsheetResource,
+    TextWidget,
+    WebsiteWidget,
+    cell_text,
+)
 
 from .models import Contact, Partner, PartnerKind, Pillar
-
-# ---------------------------------------------------------------------------------------------
-# Normalisation
-
-
-def normalize_name(value: object) -> str:
-    """The matching key of a name: spaces collapsed, case folded (" yayasan  X" ~ "Yayasan X")."""
-    if value is None:
-        return ""
-    return " ".join(str(value).split()).casefold()
-
-
-def header_key(value: object) -> str:
-    """A column header reduced to lowercase words joined by "_" ("Kode Wilayah" → kode_wilayah)."""
-    return re.sub(r"[^0-9a-z]+", "_", str(value or "").casefold()).strip("_")
-
-
-def choice_key(value: object) -> str:
-    """A choice spelled any way ("Filantropi & Bisnis", "filantropi dan bisnis") → one key."""
-    words = re.findall(r"[0-9a-z]+", str(value).casefold().replace("&", " and "))
-    return " ".join("and" if word == "dan" else word for word in words)
-
-
-def _text(value: object) -> str:
-    """A cell as text; spreadsheets hand numbers over as int or float (phone 812345.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
 
 # ---------------------------------------------------------------------------------------------
 # Accepted spellings (data, not interface text: they are what people type in spreadsheets)
@@ -123,130 +95,7 @@ PHONE_HEADERS = ("phone", "telepon", "telp", "no_telepon", "nomor_telepon", "no_
 
 
 # ---------------------------------------------------------------------------------------------
-# Widgets: each raises ValueError with a reason a person can act on (import-export turns it into
-# a validation error of the row and the field).
-
-
-class TextWidget(Widget):
-    """Trimmed text; an empty cell is an empty string (text fields are never NULL)."""
-
-    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
-        return _text(value)
-
-    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
-        return "" if value is None else str(value)
-
-
-class NameWidget(TextWidget):
-    """A name with its inner runs of spaces collapsed, as it will be matched later."""
-
-    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
-        return " ".join(_text(value).split())
-
-
-class WebsiteWidget(TextWidget):
-    """`www.example.org` is how people write addresses; store it as a URL that validates."""
-
-    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
-        text = _text(value)
-        if text and "://" not in text:
-            text = f"https://{text}"
-        return text
-
-
-class ChoiceWidget(Widget):
-    """A choice given as its code or its label in any site language, case-insensitively."""
-
-    def __init__(
-        self,
-        choices: type[TextChoices],
-        synonyms: Mapping[str, Iterable[str]],
-        noun: Promise,
-    ) -> None:
-        super().__init__()
-        self.choices = choices
-        self.synonyms = synonyms
-        self.noun = noun
-        self._lookup: dict[str, str] | None = None
-
-    def lookup(self) -> dict[str, str]:
-        if self._lookup is None:
-            lookup: dict[str, str] = {}
-            for value, label in self.choices.choices:
-                spellings = [value, *self.synonyms.get(value, ())]
-                for language, _name in settings.LANGUAGES:
-                    with override(language):
-                        spellings.append(str(label))
-                for spelling in spellings:
-                    lookup.setdefault(choice_key(spelling), value)
-            self._lookup = lookup
-        return self._lookup
-
-    def clean(self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
-        text = _text(value)
-        if not text:
-            return ""  # the model says whether the field may be empty
-        found = self.lookup().get(choice_key(text))
-        if found is None:
-            raise ValueError(
-                _("Unknown %(noun)s “%(value)s”. Use one of: %(choices)s.")
-                % {"noun": self.noun, "value": text, "choices": self.help_text()}
-            )
-        return found
-
-    def help_text(self) -> str:
-        return "; ".join(f"{value} ({label})" for value, label in self.choices.choices)
-
-    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
-        if not value:
-            return ""
-        try:
-            return str(self.choices(value).label)
-        except ValueError:
-            return str(value)
-
-
-class RegionCodeWidget(Widget):
-    """A Kemendagri code, with dots (35.77.03.1009) or without (3577031009)."""
-
-    # Digits per level: province, regency, district, village.
-    GROUPS = (2, 2, 2, 4)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._regions: dict[str, Region | None] = {}
-
-    @classmethod
-    def dotted(cls, text: str) -> str:
-        if "." in text or not text.isdigit():
-            return text
-        parts, start = [], 0
-        for size in cls.GROUPS:
-            if start >= len(text):
-                break
-            parts.append(text[start : start + size])
-            start += size
-        return ".".join(parts) if start == len(text) else text
-
-    def clean(
-        self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Region | None:
-        text = _text(value)
-        if not text:
-            return None
-        code = self.dotted(text)
-        if code not in self._regions:  # many rows share a city: one query per code
-            self._regions[code] = Region.objects.filter(code=code).first()
-        region = self._regions[code]
-        if region is None:
-            raise ValueError(
-                _("No region has the code “%(code)s” (a Kemendagri code such as 35.77.03.1009).")
-                % {"code": text}
-            )
-        return region
-
-    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
-        return value.code if isinstance(value, Region) else ""
+# Widgets
 
 
 class PartnerNameWidget(Widget):
@@ -260,7 +109,7 @@ class PartnerNameWidget(Widget):
     def clean(
         self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> Partner | None:
-        text = " ".join(_text(value).split())
+        text = " ".join(cell_text(value).split())
         if not text:
             raise ValueError(_("Give the name of the contact's partner organisation."))
         assert self.index is not None, "the resource sets the index before the rows"
@@ -287,107 +136,7 @@ class PartnerNameWidget(Widget):
 # Resources
 
 
-class NameIndex:
-    """Primary keys by normalised name, loaded once per import and kept current while it runs.
-
-    Matching in Python rather than with `iexact` because stored names may hold double spaces
-    that SQL cannot fold portably (SQLite has no regexp_replace).
-    """
-
-    def __init__(self, pairs: Iterable[tuple[Any, int]]) -> None:
-        self._pks: dict[Any, list[int]] = {}
-        for key, pk in pairs:
-            self.add(key, pk)
-
-    @staticmethod
-    def _key(key: Any) -> Any:
-        if isinstance(key, tuple):
-            return tuple(normalize_name(part) if isinstance(part, str) else part for part in key)
-        return normalize_name(key)
-
-    def get(self, key: Any) -> list[int]:
-        return self._pks.get(self._key(key), [])
-
-    def add(self, key: Any, pk: int) -> None:
-        pks = self._pks.setdefault(self._key(key), [])
-        if pk not in pks:
-            pks.append(pk)
-
-
-class DirectoryResource(FormulaEscapingResourceMixin, resources.ModelResource):
-    """What both directory imports share: header aliases, blank lines, all-or-nothing writes."""
-
-    # canonical column name → accepted header spellings (compared through `header_key`)
-    header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
-    # columns a file must have
-    required_columns: ClassVar[tuple[str, ...]] = ()
-
-    def import_data(self, dataset: Dataset, *args: Any, **kwargs: Any) -> Any:
-        # A row that fails validation must roll back the rows before it too: the admin's confirm
-        # step runs without this flag, and a file may have changed since its preview.
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, *args, **kwargs)
-
-    @classmethod
-    def accepted_headers(cls) -> list[tuple[str, tuple[str, ...]]]:
-        """(column, other spellings) for the import page."""
-        return [
-            (column, tuple(alias for alias in aliases if alias != column))
-            for column, aliases in cls.header_aliases.items()
-        ]
-
-    def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
-        self._drop_blank_rows(dataset)
-        self._rename_headers(dataset)
-
-    @staticmethod
-    def _drop_blank_rows(dataset: Dataset) -> None:
-        # Spreadsheets keep formatted but empty rows below the data; they are not partners.
-        for index in range(len(dataset) - 1, -1, -1):
-            if all(_text(cell) == "" for cell in dataset[index]):
-                del dataset[index]
-
-    def _rename_headers(self, dataset: Dataset) -> None:
-        by_alias = {
-            header_key(alias): column
-            for column, aliases in self.header_aliases.items()
-            for alias in (column, *aliases)
-        }
-        headers: list[str] = []
-        seen: dict[str, str] = {}
-        problems: list[str] = []
-        for header in dataset.headers or []:
-            column = by_alias.get(header_key(header))
-            if column is None:
-                headers.append(str(header or ""))  # unknown columns are ignored by the import
-                continue
-            if column in seen:
-                problems.append(
-                    _("The columns “%(first)s” and “%(second)s” both give %(column)s.")
-                    % {"first": seen[column], "second": header, "column": column}
-                )
-            seen[column] = str(header)
-            headers.append(column)
-        missing = [column for column in self.required_columns if column not in seen]
-        if missing:
-            problems.append(
-                _("Missing column(s): %(missing)s. Accepted headers: %(accepted)s.")
-                % {
-                    "missing": ", ".join(missing),
-                    "accepted": "; ".join(
-                        " / ".join((column, *aliases))
-                        for column, aliases in self.accepted_headers()
-                    ),
-                }
-            )
-        if problems:
-            # Without usable headers every row would fail for the same reason; report it once.
-            del dataset[0 : len(dataset)]
-            raise ValueError(" ".join(str(problem) for problem in problems))
-        dataset.headers = headers
-
-
-class PartnerResource(DirectoryResource):
+class PartnerResource(SpreadsheetResource):
     """Partners, matched on their name; the registered spelling of a matched name is kept."""
 
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -488,7 +237,7 @@ class PartnerResource(DirectoryResource):
         self.names.add(instance.name, instance.pk)
 
 
-class ContactResource(DirectoryResource):
+class ContactResource(SpreadsheetResource):
     """Contact persons, attached to a partner named in the file and matched on (partner, name)."""
 
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -545,7 +294,7 @@ class ContactResource(DirectoryResource):
         partner_pks = self.fields["partner"].widget.index.get(row.get("partner"))
         if len(partner_pks) != 1:
             return None  # the partner column reports the problem as a validation error
-        pks = self.contacts.get((partner_pks[0], _text(row.get("name"))))
+        pks = self.contacts.get((partner_pks[0], cell_text(row.get("name"))))
         return Contact.objects.filter(pk=pks[0]).select_related("partner").first() if pks else None
 
     def import_field(

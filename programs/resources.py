@@ -1,17 +1,14 @@
-"""Spreadsheet import of commitments (django-import-export), on the partner directory's machinery.
+"""Spreadsheet import of commitments (django-import-export), on the shared import machinery.
 
 A file lists commitments by programme slug and partner name, with Indonesian or English headers,
 kinds and statuses as codes or labels, amounts written "1.500.000" or 1500000 and dates as ISO or
 dd-mm-yyyy. Every row adds a commitment (none is matched or updated); every problem is an error
-of its row, and nothing is written while any row has one (partners.resources.DirectoryResource).
+of its row, and nothing is written while any row has one (collab.imports.SpreadsheetResource).
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.db.models import Model
@@ -20,15 +17,17 @@ from import_export.fields import Field
 from import_export.widgets import Widget
 from tablib import Dataset
 
-from partners.models import Partner
-from partners.resources import (
+from collab.imports import (
+    AmountWidget,
     ChoiceWidget,
-    DirectoryResource,
+    DateWidget,
     NameIndex,
-    PartnerNameWidget,
+    SpreadsheetResource,
     TextWidget,
-    _text,
+    cell_text,
 )
+from partners.models import Partner
+from partners.resources import PartnerNameWidget
 
 from .models import Commitment, CommitmentStatus, Program
 
@@ -52,14 +51,16 @@ class ProgramSlugWidget(Widget):
     def clean(
         self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> Program | None:
-        slug = _text(value).casefold()
+        slug = cell_text(value).casefold()
         if not slug:
             raise ValueError(_("Give the slug of the programme."))
         if slug not in self._programs:  # a file's rows share a few programmes: one query each
             self._programs[slug] = Program.objects.filter(slug=slug).first()
         program = self._programs[slug]
         if program is None:
-            raise ValueError(_("No programme has the slug “%(slug)s”.") % {"slug": _text(value)})
+            raise ValueError(
+                _("No programme has the slug “%(slug)s”.") % {"slug": cell_text(value)}
+            )
         return program
 
     def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
@@ -72,84 +73,12 @@ class CommitmentPartnerWidget(PartnerNameWidget):
     def clean(
         self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> Partner | None:
-        if not _text(value):
+        if not cell_text(value):
             raise ValueError(_("Give the name of the partner making the commitment."))
         return super().clean(value, row, **kwargs)
 
 
-class AmountWidget(Widget):
-    """Rupiah as people write them: 1500000, "1.500.000", "Rp 1.500.000,50"; never negative."""
-
-    GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
-
-    @classmethod
-    def parse(cls, text: str) -> Decimal:
-        text = re.sub(r"^rp\.?", "", text.replace(" ", "").casefold()).removesuffix(",-")
-        if "," in text and "." in text and text.rfind(",") < text.rfind("."):
-            text = text.replace(",", "")  # 1,500,000.50
-        elif text.count(",") > 1:
-            text = text.replace(",", "")  # 1,500,000
-        elif "," in text:
-            text = text.replace(".", "").replace(",", ".")  # 1.500.000,50
-        elif cls.GROUPED.fullmatch(text.lstrip("-")):
-            text = text.replace(".", "")  # 1.500.000
-        return Decimal(text)
-
-    def clean(
-        self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Decimal | None:
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                amount = Decimal(str(value))
-            else:
-                amount = self.parse(text)
-        except (InvalidOperation, ValueError):
-            amount = None
-        if amount is None or not amount.is_finite():
-            raise ValueError(
-                _("“%(value)s” is not an amount; write it as 1500000 or 1.500.000.")
-                % {"value": text}
-            )
-        if amount < 0:
-            raise ValueError(_("An amount cannot be negative."))
-        return amount
-
-    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
-        return "" if value is None else str(value)
-
-
-class DateWidget(Widget):
-    """A date as ISO (2025-03-31) or as dd-mm-yyyy (31-03-2025); spreadsheets may hand a date."""
-
-    FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
-
-    def clean(
-        self, value: Any, row: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> datetime.date | None:
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = _text(value)
-        if not text:
-            return None
-        for date_format in self.FORMATS:
-            try:
-                return datetime.datetime.strptime(text, date_format).date()
-            except ValueError:
-                continue
-        raise ValueError(
-            _("“%(value)s” is not a date; write it as 2025-03-31 or 31-03-2025.") % {"value": text}
-        )
-
-    def render(self, value: Any, obj: Model | None = None, **kwargs: Any) -> str:
-        return value.isoformat() if isinstance(value, datetime.date) else ""
-
-
-class CommitmentResource(DirectoryResource):
+class CommitmentResource(SpreadsheetResource):
     """Commitments, always added: a row names its programme (slug) and partner (name)."""
 
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {

@@ -20,7 +20,7 @@ from collab.models import Region, SdgIndicator
 from collab.permissions import Action, can
 from partners.admin import ProvinceListFilter
 from partners.models import Partner, PartnerKind, Pillar
-from programs.admin import AgreementAdminForm, ClauseForm
+from programs.admin.agreements import AgreementAdminForm, ClauseForm
 from programs.models import (
     Agreement,
     Commitment,

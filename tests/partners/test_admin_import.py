@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from collab.imports import RegionCodeWidget
 from partners.models import Contact, Partner, PartnerKind, Pillar
-from partners.resources import ContactResource, PartnerResource, RegionCodeWidget
+from partners.resources import ContactResource, PartnerResource
 from tests.factories import PartnerFactory, RegionFactory, UserFactory
 from tests.i18n import in_indonesian
 

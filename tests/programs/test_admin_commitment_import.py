@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from collab.imports import AmountWidget
 from programs.models import Commitment
-from programs.resources import AmountWidget, CommitmentResource
+from programs.resources import CommitmentResource
 from tests.factories import PartnerFactory, UserFactory
 from tests.i18n import in_indonesian
 
