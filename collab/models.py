@@ -207,7 +207,7 @@ class ReminderLog(models.Model):
     """One reminder digest claimed for a user on a day; at most one per (user, day).
 
     The row is written, and committed, before the e-mail is handed to the mail server
-    (programs.reminders): a second run the same day finds it and sends nothing. `sent_at`
+    (by the reminder command): a second run the same day finds it and sends nothing. `sent_at`
     stays empty if the process died between the two, which the admin can see.
     """
 
