@@ -63,7 +63,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     from the maintained status counters (CommitmentTally) and one aggregate of memberships.
     """
 
-    template_name = "collab/dashboard.html"
+    template_name = "programs/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user

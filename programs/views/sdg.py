@@ -161,7 +161,7 @@ class SdgOverviewView(RightsMixin, TemplateView):
     """`/sdg/`: who contributes to which SDG goal and target, optionally in one province."""
 
     action = Action.VIEW
-    template_name = "collab/sdg_overview.html"
+    template_name = "programs/sdg_overview.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
