@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "partners",
     "programs",
 ]
+if not PRODUCTION:
+    # Development tooling (generate_scale_data): never installed in production.
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -307,7 +307,7 @@ def test_the_migration_fills_the_counters_of_existing_commitments(program):
 
 @pytest.mark.django_db
 def test_the_scale_generator_leaves_exact_counters(reference_data):
-    from tests.programs.test_scale_data import generate
+    from tests.devdata.test_scale_data import generate
 
     generate(commitments=300, programs=8, coordinator_programs=2)
 

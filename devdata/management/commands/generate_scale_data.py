@@ -1,4 +1,4 @@
-"""`manage.py generate_scale_data`: synthetic national-scale data (logic in programs/scale.py).
+"""`manage.py generate_scale_data`: synthetic national-scale data (logic in devdata/scale/).
 
 Needs `load_reference` first (sites and partners point at regions, programmes at SDG goals).
 Refuses to run on a database that already holds scale data unless `--force`, which removes the
@@ -17,7 +17,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from collab.numbers import grouped, seconds
-from programs import scale
+from devdata.scale.cleanup import MissingReferenceData
+from devdata.scale.core import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_SEED,
+    EMAIL_DOMAIN,
+    STAFF_USERNAME,
+    ScaleCounts,
+    ScaleReport,
+    TableReport,
+)
+from devdata.scale.generator import analyze, generate
+from devdata.scale.rows import HistoryMode, WriterMode
 
 
 class ProgressLine:
@@ -72,7 +83,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        defaults = scale.ScaleCounts()
+        defaults = ScaleCounts()
         counts = parser.add_argument_group("jumlah baris")
         for name, help_text in (
             ("partners", "mitra"),
@@ -95,7 +106,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed",
             type=int,
-            default=scale.DEFAULT_SEED,
+            default=DEFAULT_SEED,
             help="Benih acak: seed dan tanggal acuan yang sama menghasilkan data yang sama.",
         )
         parser.add_argument(
@@ -107,13 +118,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size",
             type=int,
-            default=scale.DEFAULT_BATCH_SIZE,
-            help=f"Baris per INSERT (bawaan: {scale.DEFAULT_BATCH_SIZE}).",
+            default=DEFAULT_BATCH_SIZE,
+            help=f"Baris per INSERT (bawaan: {DEFAULT_BATCH_SIZE}).",
         )
         parser.add_argument(
             "--history",
-            choices=[mode.value for mode in scale.HistoryMode],
-            default=scale.HistoryMode.SQL.value,
+            choices=[mode.value for mode in HistoryMode],
+            default=HistoryMode.SQL.value,
             help=(
                 "Riwayat: sql (bawaan; catatan '+' ditulis INSERT … SELECT di basis data), "
                 "orm (bulk_create_with_history, lebih lambat), none (tanpa riwayat)."
@@ -121,8 +132,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--writer",
-            choices=[mode.value for mode in scale.WriterMode],
-            default=scale.WriterMode.AUTO.value,
+            choices=[mode.value for mode in WriterMode],
+            default=WriterMode.AUTO.value,
             help=(
                 "Cara menulis baris: auto (bawaan; COPY di PostgreSQL, bulk_create di lainnya), "
                 "copy, orm (bulk_create per batch di semua basis data)."
@@ -140,9 +151,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, verbosity: int, **options: Any) -> None:
-        counts = scale.ScaleCounts(
-            **{name: options[name] for name in scale.ScaleCounts.__dataclass_fields__}
-        )
+        counts = ScaleCounts(**{name: options[name] for name in ScaleCounts.__dataclass_fields__})
         problems = [
             name.replace("_", "-")
             for name, value in vars(counts).items()
@@ -152,24 +161,24 @@ class Command(BaseCommand):
             raise CommandError(f"Jumlah tidak sah: --{', --'.join(problems)}")
         if options["batch_size"] < 1:
             raise CommandError("--batch-size harus lebih dari 0.")
-        if options["writer"] == scale.WriterMode.COPY and connection.vendor != "postgresql":
+        if options["writer"] == WriterMode.COPY and connection.vendor != "postgresql":
             raise CommandError("--writer copy hanya untuk PostgreSQL.")
         # Progress goes to the real terminal; call_command(stdout=…) in tests gets it silenced.
         progress = ProgressLine(self.stdout) if verbosity >= 1 else None
         started = time.perf_counter()
         try:
-            report = scale.generate(
+            report = generate(
                 counts,
                 seed=options["seed"],
                 anchor=options["anchor_date"],
                 batch_size=options["batch_size"],
-                history=scale.HistoryMode(options["history"]),
-                writer=scale.WriterMode(options["writer"]),
+                history=HistoryMode(options["history"]),
+                writer=WriterMode(options["writer"]),
                 password=options["password"],
                 force=options["force"],
                 progress=progress,
             )
-        except scale.MissingReferenceData as missing:
+        except MissingReferenceData as missing:
             raise CommandError(
                 f"Data rujukan belum dimuat (kosong: {missing}). "
                 "Jalankan `python manage.py load_reference` terlebih dahulu."
@@ -177,19 +186,19 @@ class Command(BaseCommand):
         except FileExistsError:
             raise CommandError(
                 "Basis data ini sudah berisi data skala (program skala-…, mitra @"
-                f"{scale.EMAIL_DOMAIN}, akun {scale.STAFF_USERNAME}). Tambahkan --force untuk "
+                f"{EMAIL_DOMAIN}, akun {STAFF_USERNAME}). Tambahkan --force untuk "
                 "menghapusnya dan membuat ulang."
             ) from None
 
         def vacuum_done(statement: str, took: float) -> None:
-            report.tables.append(scale.TableReport(statement, 0, took))
+            report.tables.append(TableReport(statement, 0, took))
 
-        scale.analyze(vacuum_done)
+        analyze(vacuum_done)
         total = time.perf_counter() - started
         if verbosity >= 1:
             self._summary(report, total)
 
-    def _summary(self, report: scale.ScaleReport, total: float) -> None:
+    def _summary(self, report: ScaleReport, total: float) -> None:
         self.stdout.write("")
         self.stdout.write(f"{'tabel':<40} {'baris':>10} {'detik':>8} {'baris/s':>10}")
         for table in report.tables:

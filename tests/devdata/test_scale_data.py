@@ -19,8 +19,9 @@ from django.db.models import Count, Exists, F, OuterRef
 
 from collab.models import Region
 from collab.permissions import STAFF_GROUP, Action, restrict
+from devdata.scale.history import TRACKED_MODELS
+from devdata.scale.rows import CHANGE_REASON
 from partners.models import Partner
-from programs import scale
 from programs.models import (
     ActionItem,
     Agreement,
@@ -170,11 +171,11 @@ def test_every_programme_has_a_coordinator_and_staff_see_them_all(scale_data):
 
 
 def test_every_generated_row_has_its_creation_history(scale_data):
-    for model in scale.TRACKED_MODELS:
+    for model in TRACKED_MODELS:
         history = model.history.filter(history_type="+")
 
         assert history.count() == model.objects.count(), model
-        assert not history.exclude(history_change_reason=scale.CHANGE_REASON).exists(), model
+        assert not history.exclude(history_change_reason=CHANGE_REASON).exists(), model
 
 
 def test_the_programmes_goal_links_have_history(scale_data):
