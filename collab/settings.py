@@ -102,16 +102,16 @@ if ZEAL_ENABLED:
     ZEAL_NPLUSONE_THRESHOLD = 2  # the same lazy load twice from one line is an N+1
     # Single-row look-ups that happen once per operation, not once per row: loading a session
     # (every login), the signed-in user, the staff group by name, and guardian's permission
-    # look-ups in assign_perm (one grant per call). Zeal names the first frame outside
-    # site-packages as the caller, so two such look-ups made by Django or guardian in one
-    # request or test read as an N+1.
+    # look-ups in assign_perm (one grant per call; "*ObjectPermission": the direct-FK tables of
+    # whichever model is the rights root). Zeal names the first frame outside site-packages as
+    # the caller, so two such look-ups made by Django or guardian in one request or test read
+    # as an N+1.
     ZEAL_ALLOWLIST = [
         {"model": "sessions.Session", "field": "get()"},
         {"model": "auth.User", "field": "get()"},
         {"model": "auth.Permission", "field": "get()"},
         {"model": "auth.Group", "field": "get()"},
-        {"model": "programs.ProgramUserObjectPermission", "field": "get()"},
-        {"model": "programs.ProgramGroupObjectPermission", "field": "get()"},
+        {"model": "*.*ObjectPermission", "field": "get()"},
     ]
 
 # django-axes last: it turns a login refused for too many failures into the lockout page.

@@ -1,6 +1,6 @@
 """The dashboard at national scale: the same rows and numbers as the plain queries for every
 persona, from a constant number of queries (on PostgreSQL a coordinator's sections are built
-per programme, collab.dashboard.first_across_programs; run this file there too)."""
+per programme, programs.views.dashboard.first_across_programs; run this file there too)."""
 
 from __future__ import annotations
 
