@@ -1,7 +1,7 @@
-"""`manage.py load_demo`: every fact of shared/seeds/README.md, the demo accounts, idempotence.
+"""`manage.py load_demo`: every fact of the five source reports, the demo accounts, idempotence.
 
-The expected values are written out here rather than read from programs/demo.py, so that a slip
-in the data set fails a test instead of agreeing with itself.
+The expected values are written out here rather than read from programs/demo/data/, so that a
+slip in the data set fails a test instead of agreeing with itself.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from zeal import zeal_context
 
 from collab.permissions import STAFF_GROUP, Action, can
 from partners.models import Contact, Partner, PartnerKind, Pillar
-from programs import demo
+from programs.demo import data as demo
 from programs.models import (
     ActionItem,
     Agreement,
@@ -46,7 +46,7 @@ PASSWORD_VARIABLE = "COLLAB_DEMO_PASSWORD"
 
 # name → (pillar, kind, region code)
 PARTNERS = {
-    # 000 Kota SDGs Bengkulu
+    # Kota SDGs Bengkulu
     "Filantropi Indonesia": (PHB, Kind.FOUNDATION, None),
     "Baznas Pusat": (PHB, Kind.FOUNDATION, None),
     "Baznas Provinsi Bengkulu": (PHB, Kind.FOUNDATION, "17"),
@@ -54,18 +54,18 @@ PARTNERS = {
     "Pos Keadilan Peduli Ummat": (PHB, Kind.FOUNDATION, None),
     "SDG Center Universitas Bengkulu": (ACA, Kind.UNIVERSITY, "17"),
     "Fakultas Ekonomi dan Bisnis IAIN Bengkulu": (ACA, Kind.UNIVERSITY, "17"),
-    # 001 PEDULI SDGs
+    # PEDULI SDGs
     "B-Trust": (CSM, Kind.CSO, None),
     "Konfederasi Pekerja Rakyat Indonesia": (CSM, Kind.NETWORK, None),
     "Uni Eropa": (PHB, Kind.INTERNATIONAL, None),
-    # 002 KOTAKU
+    # KOTAKU
     "Satuan Kerja Pengembangan Kawasan Permukiman Berbasis Masyarakat": (
         GOV,
         Kind.MINISTRY_AGENCY,
         None,
     ),
     "Konsultan Pendamping KOTAKU NSUP dan NUSP-2": (ACA, Kind.COMPANY, None),
-    # 003 Kelurahan Mandiri
+    # Kelurahan Mandiri
     "Bappelitbangda Kota Madiun": (GOV, Kind.LOCAL_GOVERNMENT, "35.77"),
     "Bakesbangpol Kota Madiun": (GOV, Kind.LOCAL_GOVERNMENT, "35.77"),
     "Disperindag Kota Madiun": (GOV, Kind.LOCAL_GOVERNMENT, "35.77"),
@@ -84,7 +84,7 @@ PARTNERS = {
     "PT INKA": (PHB, Kind.STATE_ENTERPRISE, None),
     "Bank Jatim": (PHB, Kind.COMPANY, None),
     "Universitas Muhammadiyah Madiun": (ACA, Kind.UNIVERSITY, None),
-    # 004 Kalibaru Hub
+    # Kalibaru Hub
     "Bappeda Provinsi DKI Jakarta": (GOV, Kind.LOCAL_GOVERNMENT, "31"),
     "Pusat Riset dan Inovasi Daerah (PRIDa) Bappeda Provinsi DKI Jakarta": (
         GOV,
@@ -374,6 +374,36 @@ def test_it_loads_the_five_programmes_with_their_slugs(demo_data):
     assert names["kelurahan-mandiri-madiun"] == "Kelurahan Mandiri Kota Madiun"
     assert names["kalibaru-hub"] == "Kalibaru Hub"
     assert names["peduli-sdgs"] == "PEDULI SDGs"
+
+
+# Each programme's line of output cites its report: title, publisher, date.
+CITATIONS = {
+    "kota-sdgs-bengkulu": (
+        "“Pertemuan Koordinasi Kolaborasi Kota SDGs Bengkulu”, Filantropi Indonesia, 23 Mei 2018."
+    ),
+    "peduli-sdgs": "“B-Trust dan KPRI Perkuat Peduli SDGs”, FokusBanten, 18 September 2021.",
+    "kotaku": (
+        "“Kesepakatan Hasil Rakor TL dan EGM KOTAKU 2017”, Program Kota Tanpa Kumuh (KOTAKU), "
+        "10 Februari 2017."
+    ),
+    "kelurahan-mandiri-madiun": (
+        "“OMS Dorong Collaborative Governance Melalui Penyepakatan Pemodelan Kelurahan Mandiri di "
+        "Kota Madiun”, AtmaGo, 8 November 2021."
+    ),
+    "kalibaru-hub": (
+        "“Kick Off dan Focus Group Discussion (FGD) Kalibaru HUB program 2024”, Bappeda Provinsi "
+        "DKI Jakarta, 12 Februari 2024."
+    ),
+}
+
+
+def test_it_names_each_programmes_report_by_title_and_publisher_not_a_file(
+    demo_data, no_demo_password
+):
+    text = run_load_demo()
+    for slug, citation in CITATIONS.items():
+        assert f"({slug}) dari {citation}\n" in text, slug
+    assert ".txt" not in text
 
 
 DESCRIPTION_PHRASES = {

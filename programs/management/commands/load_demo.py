@@ -1,4 +1,4 @@
-"""`manage.py load_demo`: the five seed programmes and the demo accounts (data in programs/demo.py).
+"""`manage.py load_demo`: the five demo programmes and the demo accounts (programs/demo/).
 
 Idempotent: a second run writes nothing, not even history rows. Needs `load_reference` first,
 because sites and partners point at regions and programmes at SDG goals and targets.
@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from collab.numbers import seconds
-from programs import demo
+from programs.demo import data, loader
 
 PASSWORD_VARIABLE = "COLLAB_DEMO_PASSWORD"
 SITE_URL = "http://127.0.0.1:8000/"
@@ -21,14 +21,18 @@ SITE_URL = "http://127.0.0.1:8000/"
 
 class Command(BaseCommand):
     help = (
-        "Memuat lima program contoh (shared/seeds) dan akun demo: admin, staf, pemantau dan satu "
-        f"koordinator per program. Kata sandi dari {PASSWORD_VARIABLE}, atau acak dan ditampilkan "
-        "sekali saat akun dibuat. Aman dijalankan berulang."
+        "Memuat lima program contoh dari laporan berita publik (programs/demo/data/*.toml) dan "
+        "akun demo: admin, staf, pemantau dan satu koordinator per program. Kata sandi dari "
+        f"{PASSWORD_VARIABLE}, atau acak dan ditampilkan sekali saat akun dibuat. Aman "
+        "dijalankan berulang."
     )
 
     def handle(self, *args: Any, verbosity: int, **options: Any) -> None:
         started = time.perf_counter()
-        missing = demo.missing_reference()
+        try:
+            missing = data.missing_reference()
+        except data.DemoDataError as error:
+            raise CommandError(f"Data demo tidak valid: {error}") from error
         if missing:
             found_not = "; ".join(
                 f"{label} {', '.join(codes[:3])}"
@@ -47,7 +51,7 @@ class Command(BaseCommand):
         # An empty variable (`COLLAB_DEMO_PASSWORD= make run`) counts as unset: an empty
         # password is never what was meant.
         password = os.environ.get(PASSWORD_VARIABLE) or None
-        result = demo.load_demo(password=password, log=log)
+        result = loader.load_demo(password=password, log=log)
 
         if verbosity >= 1:
             elapsed = seconds(time.perf_counter() - started)
@@ -64,7 +68,7 @@ class Command(BaseCommand):
         self._report_accounts(result.accounts, verbosity, password_given=password is not None)
 
     def _report_accounts(
-        self, accounts: demo.AccountsResult, verbosity: int, *, password_given: bool
+        self, accounts: loader.AccountsResult, verbosity: int, *, password_given: bool
     ) -> None:
         if accounts.generated_password:
             # Written even at verbosity 0: this is the only time anyone can see the password.
@@ -87,7 +91,7 @@ class Command(BaseCommand):
                 f"Kata sandi diatur ulang dari {PASSWORD_VARIABLE}: "
                 f"{', '.join(accounts.password_reset)}."
             )
-        existing = [name for name in demo.DEMO_USERNAMES if name not in accounts.created]
+        existing = [name for name in loader.DEMO_USERNAMES if name not in accounts.created]
         if existing and not password_given:
             self.stdout.write(
                 f"Akun demo yang sudah ada ({', '.join(existing)}) tetap memakai kata sandinya, "
@@ -96,11 +100,11 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"\nMasuk di {SITE_URL} (admin: {SITE_URL}admin/) sebagai:")
         roles = {
-            demo.ADMIN_USERNAME: "admin (superuser)",
-            demo.STAFF_USERNAME: "staf: melihat semua program, mengekspor perjanjian",
-            demo.VIEWER_USERNAME: f"pemantau program {demo.VIEWER_PROGRAM}",
+            loader.ADMIN_USERNAME: "admin (superuser)",
+            loader.STAFF_USERNAME: "staf: melihat semua program, mengekspor perjanjian",
+            loader.VIEWER_USERNAME: f"pemantau program {loader.VIEWER_PROGRAM}",
         }
-        for username in demo.DEMO_USERNAMES:
+        for username in loader.DEMO_USERNAMES:
             role = roles.get(username) or (
                 f"koordinator program {username.removeprefix('koordinator-')}"
             )
