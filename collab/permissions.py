@@ -42,7 +42,7 @@ class Action(StrEnum):
 
 # Object permissions on the root that grant each action, and the model-level permissions
 # ("<app>.<codename>") that grant an action on every programme (staff, or a custom role). Filled
-# by register_rights_root; the admin's rights pages read OBJECT_CODENAMES.
+# by register_rights_root.
 OBJECT_CODENAMES: dict[Action, tuple[str, ...]] = {}
 GLOBAL_PERMS: dict[Action, str] = {}
 

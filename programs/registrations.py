@@ -8,13 +8,14 @@ their programme filter and sections.
 from __future__ import annotations
 
 from collab.lookups import register_lookup
-from collab.permissions import Action, register_rights_root
+from collab.permissions import register_rights_root
 from partners.filtersets import PartnerFilterSet
 from partners.views import register_page_sections
 
 from .filtersets import partner_program_filter
 from .lookups import ProgramLookupView
 from .models import Program, ProgramGroupObjectPermission, ProgramUserObjectPermission
+from .models.program import GLOBAL_RIGHT_CODENAMES, RIGHT_CODENAMES
 from .views.program import partner_sections
 
 
@@ -23,18 +24,8 @@ def register() -> None:
         Program,
         user_permissions=ProgramUserObjectPermission,
         group_permissions=ProgramGroupObjectPermission,
-        # Object permissions on a programme that grant each action on it…
-        codenames={
-            Action.VIEW: ("view_program", "coordinate_program"),
-            Action.COORDINATE: ("coordinate_program",),
-            Action.EXPORT: ("coordinate_program", "export_agreement"),
-        },
-        # …and the model-level permissions that grant it on every programme (staff).
-        global_codenames={
-            Action.VIEW: "view_program",
-            Action.COORDINATE: "coordinate_program",
-            Action.EXPORT: "export_agreement",
-        },
+        codenames=RIGHT_CODENAMES,
+        global_codenames=GLOBAL_RIGHT_CODENAMES,
     )
     register_lookup("programs/", ProgramLookupView, name="program_lookup")
     PartnerFilterSet.add_filter("program", partner_program_filter(), before="is_active")

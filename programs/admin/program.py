@@ -24,7 +24,6 @@ from guardian.admin import (
 )
 
 from collab.admin_base import DomainAdmin, Inline
-from collab.permissions import OBJECT_CODENAMES
 
 from ..models import (
     Program,
@@ -33,11 +32,12 @@ from ..models import (
     ProgramUserObjectPermission,
     Site,
 )
+from ..models.program import RIGHT_CODENAMES as RIGHTS_BY_ACTION
 
 # The object rights the application reads (collab.permissions); guardian would also offer
 # add/change/delete on a single programme, which nothing in the application honours.
 RIGHT_CODENAMES: tuple[str, ...] = tuple(
-    sorted({codename for codenames in OBJECT_CODENAMES.values() for codename in codenames})
+    sorted({codename for codenames in RIGHTS_BY_ACTION.values() for codename in codenames})
 )
 
 

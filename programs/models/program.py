@@ -9,9 +9,24 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from collab.models import Region, SdgGoal, SdgTarget
+from collab.permissions import Action
 from partners.models import Partner
 
 from .base import TimestampedModel, end_not_before_start
+
+# The rights on a programme (registered with collab.permissions by programs/registrations.py):
+# the object permissions on a programme that grant each action on it…
+RIGHT_CODENAMES: dict[Action, tuple[str, ...]] = {
+    Action.VIEW: ("view_program", "coordinate_program"),
+    Action.COORDINATE: ("coordinate_program",),
+    Action.EXPORT: ("coordinate_program", "export_agreement"),
+}
+# …and the model-level permission that grants it on every programme (staff).
+GLOBAL_RIGHT_CODENAMES: dict[Action, str] = {
+    Action.VIEW: "view_program",
+    Action.COORDINATE: "coordinate_program",
+    Action.EXPORT: "export_agreement",
+}
 
 
 class ProgramQuerySet(models.QuerySet):
