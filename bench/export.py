@@ -202,7 +202,7 @@ def fill(rows: int) -> float:
     from django.db import connection
 
     from programs.models import Agreement
-    from programs.services import ensure_staff_group
+    from programs.services.program import ensure_staff_group
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)

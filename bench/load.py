@@ -151,7 +151,7 @@ def seed(clients: int) -> dict[str, ProgramFacts]:
     from django.db import transaction
 
     from programs.models import Commitment, Meeting, Program, ProgramPartner
-    from programs.services import grant_coordinator
+    from programs.services.program import grant_coordinator
 
     programs = list(Program.objects.order_by("slug"))
     user_model = get_user_model()

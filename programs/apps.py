@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_staff_group(sender, **kwargs) -> None:
-    from .services import ensure_staff_group
+    from .services.program import ensure_staff_group
 
     ensure_staff_group()
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from collab.permissions import STAFF_GROUP
-from programs.services import ensure_staff_group, grant_coordinator, grant_viewer
+from programs.services.program import ensure_staff_group, grant_coordinator, grant_viewer
 from tests.factories import ProgramFactory, UserFactory
 
 PERSONAS = (

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from partners.filtersets import PartnerFilterSet
 from programs import filtersets
-from programs.forms import AGREEMENT_FORMSETS, MEETING_FORMSETS
+from programs.forms.agreements import AGREEMENT_FORMSETS
+from programs.forms.meetings import MEETING_FORMSETS
 from programs.models import Program
 from tests.factories import (
     ActionItemFactory,

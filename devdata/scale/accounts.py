@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 
 from programs.models import ProgramUserObjectPermission
-from programs.services import ensure_staff_group
+from programs.services.program import ensure_staff_group
 
 from .core import COORDINATOR_USERNAME, EMAIL_DOMAIN, STAFF_USERNAME, ScaleGenerator
 

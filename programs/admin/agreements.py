@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from collab.admin_base import DomainAdmin, Inline
 
 from ..models import Agreement, Clause, Signatory
-from ..services import check_pdf_scan, file_sha256
+from ..services.agreements import check_pdf_scan, file_sha256
 
 
 class CheckedFile:

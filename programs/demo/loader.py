@@ -37,7 +37,7 @@ from programs.models import (
     Signatory,
     Site,
 )
-from programs.services import ensure_staff_group, grant_coordinator, grant_viewer
+from programs.services.program import ensure_staff_group, grant_coordinator, grant_viewer
 
 # Demo accounts (DESIGN "Commands and settings"); coordinators follow the programmes.
 ADMIN_USERNAME = "admin"

@@ -32,8 +32,10 @@ from collab.views import (
     RowFormsetsMixin,
 )
 
-from .. import exports, filtersets, forms, services
+from .. import exports, filtersets
+from ..forms import agreements as forms
 from ..models import Agreement, Clause
+from ..services import agreements as services
 
 logger = logging.getLogger(__name__)
 

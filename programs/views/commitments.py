@@ -16,9 +16,11 @@ from collab.views import (
     ObjectListView,
 )
 
-from .. import exports, filtersets, forms, services
+from .. import exports, filtersets
+from ..forms import commitments as forms
 from ..models import Commitment
 from ..models.commitments import CommitmentTally
+from ..services import commitments as services
 
 
 class CommitmentListView(ObjectListView):

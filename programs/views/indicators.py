@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from collab.charts import Point
 from collab.views import ObjectCreateView, ObjectDetailView, ObjectEditView
 
-from .. import followup, forms
+from .. import followup
+from ..forms import indicators as forms
 from ..models import Indicator, Measurement
 
 

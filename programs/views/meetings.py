@@ -25,7 +25,8 @@ from collab.views import (
 )
 from partners.models import Contact
 
-from .. import exports, filtersets, forms, services
+from .. import exports, filtersets
+from ..forms import meetings as forms
 from ..models import ActionItem, Meeting
 
 
@@ -67,7 +68,7 @@ class MeetingFormMixin(RowFormsetsMixin):
     success_message = _("The meeting was saved.")
 
     def save_form(self, form: forms.MeetingForm) -> Meeting:
-        return services.record_meeting(
+        return forms.save_meeting_forms(
             program=self.get_program(),  # type: ignore[attr-defined]
             user=self.request.user,
             form=form,

@@ -20,7 +20,8 @@ from collab.permissions import Action, restrict
 from collab.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
 from partners.models import Partner, Pillar
 
-from .. import exports, filtersets, followup, forms
+from .. import exports, filtersets, followup
+from ..forms import program as forms
 from ..models import (
     ActionItem,
     Agreement,

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from collab import lookups
 from programs.models import Attendance, Meeting
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.factories import (
     PASSWORD,
     CommitmentFactory,

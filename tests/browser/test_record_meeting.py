@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programs.models import ActionItem, Attendance, Commitment, Decision, Meeting
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.factories import PASSWORD, PartnerFactory, ProgramFactory, SiteFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -28,7 +28,7 @@ from programs.models import (
     ProgramGroupObjectPermission,
     ProgramUserObjectPermission,
 )
-from programs.services import grant_viewer
+from programs.services.program import grant_viewer
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from collab.concurrency import VERSION_FIELD, check_version, state_digest
 from programs.models import ActionItem, Agreement, Commitment, Meeting, Site
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from collab import lookups
 from programs.models import Attendance, Commitment, Signatory
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.conftest import PERSONAS
 from tests.factories import (
     AgreementFactory,

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from collab.permissions import Action, can, restrict
 from partners.models import Contact, Partner
 from programs.models import Agreement, Clause, Commitment, Program
-from programs.services import grant_coordinator, revoke_program_rights
+from programs.services.program import grant_coordinator, revoke_program_rights
 from tests.factories import (
     ClauseFactory,
     CommitmentFactory,

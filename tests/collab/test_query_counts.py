@@ -19,7 +19,7 @@ from django.urls import reverse
 from collab.models import Region
 from partners.models import Pillar
 from programs.models import Program, ProgramPartner
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs import services
 from programs.models import Agreement, Clause, Signatory
+from programs.services import agreements as services
 from programs.views.agreements import document_filename
 from tests.factories import (
     AgreementFactory,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from collab.permissions import Action, restrict
 from programs.models import ActionItem, Agreement, Commitment, Meeting, Program
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.collab.test_charts import bars_of, labelled, svgs_in
 from tests.factories import (
     ActionItemFactory,

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.forms import MEETING_FORMSETS, MeetingForm
+from programs.forms.meetings import MEETING_FORMSETS, MeetingForm
+from programs.forms.meetings import save_meeting_forms as record_meeting
 from programs.models import ActionItem, Attendance, Commitment, Decision, Meeting
-from programs.services import record_meeting
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from collab.models import ReminderLog, UserPreference
 from programs.models import ActionItem, Commitment, Meeting, Program
 from programs.reminders import add_months, build_digests, digest_for
-from programs.services import grant_coordinator
+from programs.services.program import grant_coordinator
 from tests.conftest import PERSONAS
 from tests.factories import (
     ActionItemFactory,

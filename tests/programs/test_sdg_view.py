@@ -10,7 +10,7 @@ from django.utils import timezone
 from zeal import zeal_ignore
 
 from collab.models import Region, SdgIndicator, SdgTarget
-from programs.services import grant_viewer
+from programs.services.program import grant_viewer
 from tests.conftest import PERSONAS
 from tests.factories import (
     CommitmentFactory,

@@ -18,10 +18,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 
+from programs.forms.meetings import save_meeting_forms as record_meeting
 from programs.models import Commitment, Program
 from programs.models.commitments import CommitmentTally
 from programs.resources import CommitmentResource
-from programs.services import record_commitment_update, record_meeting
+from programs.services.commitments import record_commitment_update
 from programs.signals import recount_commitment_tallies
 from tests.factories import CommitmentFactory, PartnerFactory, ProgramFactory
 from tests.posted import posted_form

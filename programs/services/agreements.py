@@ -1,4 +1,4 @@
-"""Writes that touch several models: rights on programmes, the staff group, meetings."""
+"""Agreements with their signatories, clauses and signed scan, saved all or nothing."""
 
 from __future__ import annotations
 
@@ -8,211 +8,20 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
-from django.forms import BaseForm, BaseModelForm
-from django.forms.formsets import all_valid
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
-from collab.permissions import STAFF_GROUP, Action, can, restrict
+from collab.permissions import Action, restrict
 from partners.models import Partner
 
-from .models import (
-    Agreement,
-    Clause,
-    Commitment,
-    CommitmentUpdate,
-    Meeting,
-    Program,
-    Signatory,
-)
-
-if TYPE_CHECKING:
-    from .forms import MeetingForm, MeetingRowFormSet
-
-# Apps whose every model staff may read.
-STAFF_READABLE_APPS = ("collab", "partners", "programs")
-
-
-@transaction.atomic
-def grant_coordinator(*, program: Program, user: AbstractBaseUser | Group) -> None:
-    """Make `user` (or a group) a coordinator of `program`."""
-    assign_perm("programs.coordinate_program", user, program)
-
-
-@transaction.atomic
-def grant_viewer(*, program: Program, user: AbstractBaseUser | Group) -> None:
-    """Let `user` (or a group) read `program`."""
-    assign_perm("programs.view_program", user, program)
-
-
-@transaction.atomic
-def revoke_program_rights(*, program: Program, user: AbstractBaseUser | Group) -> None:
-    """Take every right on `program` away from `user` (or a group)."""
-    for codename in ("coordinate_program", "view_program", "export_agreement"):
-        remove_perm(f"programs.{codename}", user, program)
-
-
-@transaction.atomic
-def ensure_staff_group() -> Group:
-    """The `Staf` group: read everything, export agreement records. Idempotent."""
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    perms = Permission.objects.filter(
-        content_type__app_label__in=STAFF_READABLE_APPS, codename__startswith="view_"
-    ) | Permission.objects.filter(content_type__app_label="programs", codename="export_agreement")
-    group.permissions.add(*perms)
-    return group
-
-
-@transaction.atomic
-def record_commitment_update(
-    *, commitment: Commitment, user: AbstractBaseUser, status: str, progress: int, note: str = ""
-) -> CommitmentUpdate:
-    """Log progress on a commitment and move the commitment to the reported status."""
-    update = CommitmentUpdate(
-        commitment=commitment, status=status, progress=progress, note=note, created_by=user
-    )
-    update.full_clean()
-    update.save()
-    if commitment.status != status:
-        commitment.status = status
-        commitment.save(update_fields=["status", "updated_at"])
-    return update
-
-
-# --- meetings --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_meeting(
-    *,
-    program: Program,
-    user: AbstractBaseUser,
-    form: MeetingForm,
-    formsets: Mapping[str, MeetingRowFormSet],
-) -> Meeting:
-    """Save a meeting with its attendance, decisions, action items and commitments, or nothing.
-
-    Records a new meeting (`form.instance` not yet saved) or edits one: changed rows are updated,
-    removed rows deleted and new rows added under the meeting; action items and commitments get
-    the meeting's programme. When anything is wrong this raises `ValidationError`, the forms
-    hold every error beside its field or row, and the transaction is rolled back: not the
-    meeting, not one row is written.
-    """
-    if not all_valid([form, *formsets.values()]):
-        raise ValidationError(_("Nothing was saved. Please correct the marked fields."))
-    meeting: Meeting = form.instance
-    if meeting.program_id is None:
-        meeting.program = program
-    if meeting.program_id != program.pk:
-        raise ValueError("record_meeting: the form's meeting belongs to another programme")
-    adding = meeting._state.adding
-    try:
-        if adding or form.has_changed():
-            _clean_into_form(meeting, form)
-            meeting.save()
-        for formset in formsets.values():
-            _save_meeting_rows(formset, meeting)
-        # STYLE rule 4: whatever the forms allowed, the written meeting must be in a programme
-        # the user coordinates.
-        if not can(user, Action.COORDINATE, meeting.program):
-            message = _("You may only record data in programmes you coordinate.")
-            form.add_error(None, message)
-            raise ValidationError(message)
-    except ValidationError:
-        if adding:
-            # The rollback undoes the insert but not the primary key on the form's instance.
-            meeting.pk = None
-            meeting._state.adding = True
-        raise
-    return meeting
-
-
-def _save_meeting_rows(formset: MeetingRowFormSet, meeting: Meeting) -> None:
-    """Write one formset's rows under `meeting`: delete removed rows, update and add the rest."""
-    for form in formset.forms:
-        removed = formset.can_delete and formset._should_delete_form(form)
-        if removed and form.instance.pk is not None:
-            form.instance.delete()
-    changed = [form for form in formset.kept_forms() if form.has_changed()]
-    if formset.unique_key is None:
-        for form in changed:
-            _save_meeting_row(formset, form, meeting)
-    else:
-        _save_keyed_meeting_rows(formset, changed, meeting)
-
-
-def _save_keyed_meeting_rows(
-    formset: MeetingRowFormSet, waiting: list[BaseModelForm], meeting: Meeting
-) -> None:
-    """Write rows whose `unique_key` differs between the meeting's rows.
-
-    The formset checked the submitted rows against each other, but the database checks every
-    single write: a row may only take a value that no other row still holds. Rows that swap
-    values (decisions 1 and 2 renumbered 2 and 1) would wait for each other forever, so one of
-    them is deleted and added again, which frees its value.
-    """
-    key = formset.unique_key
-    assert key is not None
-    attname = formset.model._meta.get_field(key).attname
-    holders = {
-        form.initial[key]: form for form in formset.kept_forms() if form.instance.pk is not None
-    }
-
-    def is_free(form: BaseModelForm) -> bool:
-        return holders.get(getattr(form.instance, attname), form) is form
-
-    waiting = list(waiting)
-    while waiting:
-        ready = next((form for form in waiting if is_free(form)), None)
-        if ready is None:
-            blocker = holders[getattr(waiting[0].instance, attname)]
-            if blocker not in waiting:  # held by an unchanged row: the formset check was bypassed
-                waiting[0].add_error(key, formset.duplicate_message)
-                raise ValidationError(formset.duplicate_message)
-            del holders[blocker.initial[key]]
-            blocker.instance.delete()
-            blocker.instance._state.adding = True
-            continue
-        waiting.remove(ready)
-        original = ready.initial.get(key)
-        if holders.get(original) is ready:
-            del holders[original]
-        _save_meeting_row(formset, ready, meeting)
-        holders[getattr(ready.instance, attname)] = ready
-
-
-def _save_meeting_row(formset: MeetingRowFormSet, form: BaseModelForm, meeting: Meeting) -> None:
-    row = form.instance
-    # A new meeting had no primary key when the rows were bound: attach them now.
-    setattr(row, formset.fk.name, meeting)
-    if any(field.name == "program" for field in row._meta.concrete_fields):
-        row.program = meeting.program
-    _clean_into_form(row, form)
-    row.save()
-
-
-def _clean_into_form(instance: Model, form: BaseForm) -> None:
-    """`instance.full_clean()`, its errors put on `form` beside their fields."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        raise
-
-
-# --- agreements ------------------------------------------------------------------------------
+from ..models import Agreement, Clause, Program, Signatory
 
 # The largest signed scan accepted. A scanned MoU of a dozen pages is a few megabytes; the limit
 # leaves room for poor scans while keeping one upload from filling the disk. Tests patch it.

@@ -1,0 +1,56 @@
+"""Forms of commitments and of their progress entries."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from collab.forms import ProgramScopedForm, style_fields
+from collab.lookups import PartnerSelect, ProgramSelect
+from collab.permissions import Action
+
+from ..models import Commitment, CommitmentUpdate
+
+
+class CommitmentForm(ProgramScopedForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "program",
+            "partner",
+            "title",
+            "description",
+            "kind",
+            "amount",
+            "starts_on",
+            "due_on",
+            "status",
+            "meeting",
+            "site",
+            "agreement",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "program": ProgramSelect(action=Action.COORDINATE),
+            "partner": PartnerSelect,
+        }
+
+
+class CommitmentCreateForm(CommitmentForm):
+    class Meta(CommitmentForm.Meta):
+        fields = [f for f in CommitmentForm.Meta.fields if f != "program"]
+
+
+class CommitmentUpdateForm(forms.ModelForm):
+    """One progress entry; the commitment takes its status (programs.services.commitments)."""
+
+    class Meta:
+        model = CommitmentUpdate
+        fields = ["status", "progress", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"progress": _("Percentage done, 0 to 100.")}
+
+    def __init__(self, *args, user=None, program=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].widget.attrs.update(min=0, max=100)
+        style_fields(self)
