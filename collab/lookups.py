@@ -158,7 +158,7 @@ class LookupSelect(forms.Select):
     `url_name` names the JSON endpoint; `params` narrow it like the field's queryset is narrowed
     (the endpoint checks them again). Works with any ModelChoiceField; other choices render as
     a plain select. Queries: one for the first choices; past the limit, one more for the chosen
-    ones when there are any (for all rows of a formset together, MeetingRowFormSet).
+    ones when there are any (for all rows of a formset together, collab.formsets.RowFormSet).
     """
 
     url_name: ClassVar[str] = ""
