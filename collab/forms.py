@@ -113,7 +113,9 @@ class ProgramScopedForm(forms.ModelForm):
     agreements offered must belong to the record's programme.
     """
 
-    program_scoped_fields: tuple[str, ...] = ("meeting", "site", "agreement")
+    # Fields whose choices are records of a programme (declared by each form): they offer only
+    # records of programmes the user coordinates, and must belong to the record's programme.
+    program_scoped_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, user: Any, program: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

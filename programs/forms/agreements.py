@@ -19,6 +19,8 @@ from ..services import agreements as services
 class AgreementForm(LayoutMixin, ProgramScopedForm):
     """The agreement's own fields and its signed scan (a PDF, checked by its content)."""
 
+    program_scoped_fields = ("meeting",)
+
     columns = {
         "kind": "col-12 col-md-6",
         "status": "col-12 col-md-6",

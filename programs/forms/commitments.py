@@ -13,6 +13,8 @@ from ..models import Commitment, CommitmentUpdate
 
 
 class CommitmentForm(ProgramScopedForm):
+    program_scoped_fields = ("meeting", "site", "agreement")
+
     class Meta:
         model = Commitment
         fields = [

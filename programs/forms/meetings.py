@@ -32,6 +32,8 @@ from .program import end_not_before_start
 
 
 class ActionItemForm(ProgramScopedForm):
+    program_scoped_fields = ("meeting",)
+
     class Meta:
         model = ActionItem
         fields = [

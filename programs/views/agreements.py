@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -21,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from collab.formsets import add_refusal_errors
 from collab.permissions import Action
 from collab.views import (
     ObjectArchiveView,
@@ -99,16 +99,6 @@ def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
 AGREEMENT_ERROR_FIELDS = {"parent": "parent_number", "document": "scan"}
 
 
-def add_model_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a model's validation errors beside the form's fields, the rest above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = AGREEMENT_ERROR_FIELDS.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 class AgreementFormMixin(RowFormsetsMixin):
     """The agreement with its signatories, clauses and signed scan, saved all or nothing."""
 
@@ -133,8 +123,14 @@ class AgreementFormMixin(RowFormsetsMixin):
         except services.AgreementInvalid as invalid:
             # The forms passed, the service refused (a concurrent edit, a crafted post): say
             # which row, as the forms would have.
-            target = form if invalid.index is None else rows[invalid.part][invalid.index]
-            add_model_errors(target, invalid.error)
+            add_refusal_errors(
+                form,
+                rows,
+                part=invalid.part,
+                index=invalid.index,
+                error=invalid.error,
+                renamed=AGREEMENT_ERROR_FIELDS,
+            )
             raise ValidationError(_("Nothing was saved.")) from invalid
         except PermissionDenied as denied:
             form.add_error(None, _("You may only record data in programmes you coordinate."))
