@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 from django.forms import BoundField
 from django.utils.choices import CallableChoiceIterator
 from django.utils.text import capfirst
+from django.utils.translation import ngettext_lazy
 
 from collab.forms import style_fields
 from collab.lookups import LookupChoices, LookupSelect
@@ -88,7 +89,70 @@ class RowForm(LayoutMixin, forms.ModelForm):
         return queryset
 
 
-class RowFormSet(forms.BaseInlineFormSet):
+class RowLimitMessages:
+    """A formset refusing rows past its limit says so in the words of the page: which section
+    (its card and the error summary name it) and how many rows it holds at most."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": ngettext_lazy(
+            "This section holds at most %(num)d row. Remove rows to save; nothing was lost.",
+            "This section holds at most %(num)d rows. Remove rows to save; nothing was lost.",
+            "num",
+        ),
+    }
+
+
+class SubmittedChoices:
+    """Looks up the objects chosen in all submitted rows of a formset in one query per field."""
+
+    def submitted_choices(self, name: str, field: forms.ModelChoiceField) -> dict[str, Model]:
+        """The objects chosen in field `name` in all submitted rows, among the field's choices."""
+        submitted = self.__dict__.setdefault("_submitted", {})
+        if name not in submitted:
+            pk = field.queryset.model._meta.pk
+            values = set()
+            for index in range(self.total_form_count()):  # type: ignore[attr-defined]
+                key = f"{self.add_prefix(index)}-{name}"  # type: ignore[attr-defined]
+                try:
+                    value = pk.to_python(self.data.get(key))  # type: ignore[attr-defined]
+                    if value is not None:
+                        # A number past the column's range would make the database refuse
+                        # the whole look-up (an error, not "no such choice").
+                        pk.run_validators(value)
+                except forms.ValidationError:
+                    continue  # not a key: the row's own validation reports it
+                if value is not None:
+                    values.add(value)
+            found = field.queryset.filter(pk__in=values) if values else []
+            submitted[name] = {str(obj.pk): obj for obj in found}
+        return submitted[name]
+
+
+class LimitedInlineFormSet(RowLimitMessages, SubmittedChoices, forms.BaseInlineFormSet):
+    """An admin inline's rows: refused past its `max_num` with the message above, and each
+    choice field's submitted values looked up once for all rows (not once per row)."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if not self.is_bound:
+            return
+        pk_name = self._pk_field.name
+        for name, field in form.fields.items():
+            if type(field) is not forms.ModelChoiceField:
+                continue
+            # The same field, reading its value from the formset's one look-up: the row's own
+            # id among the rows loaded already, a choice among all rows' submitted values.
+            field.__class__ = RowChoiceField
+            if name == pk_name:
+                field.known = self.__dict__.setdefault(
+                    "_loaded", {str(row.pk): row for row in self.get_queryset()}
+                )
+            else:
+                field.known = self.submitted_choices(name, field)
+
+
+class RowFormSet(RowLimitMessages, SubmittedChoices, forms.BaseInlineFormSet):
     """Rows of one kind beneath a record, added and removed in the browser (collab/app.js).
 
     `unique_key` names the field that must differ between the record's rows; the check runs on
@@ -105,7 +169,6 @@ class RowFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         self._restricted: dict[str, QuerySet] = {}
         self._shared_choices: dict[str, CallableChoiceIterator] = {}
-        self._submitted: dict[str, dict[str, Model]] = {}
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
@@ -151,26 +214,6 @@ class RowFormSet(forms.BaseInlineFormSet):
 
     def loaded_rows(self) -> dict[str, Model]:
         return {str(row.pk): row for row in self.get_queryset()}
-
-    def submitted_choices(self, name: str, field: RowChoiceField) -> dict[str, Model]:
-        """The objects chosen in field `name` in all submitted rows, among the user's choices."""
-        if name not in self._submitted:
-            pk = field.queryset.model._meta.pk
-            values = set()
-            for index in range(self.total_form_count()):
-                try:
-                    value = pk.to_python(self.data.get(f"{self.add_prefix(index)}-{name}"))
-                    if value is not None:
-                        # A number past the column's range would make the database refuse
-                        # the whole look-up (an error, not "no such choice").
-                        pk.run_validators(value)
-                except forms.ValidationError:
-                    continue  # not a key: the row's own validation reports it
-                if value is not None:
-                    values.add(value)
-            found = field.queryset.filter(pk__in=values) if values else []
-            self._submitted[name] = {str(obj.pk): obj for obj in found}
-        return self._submitted[name]
 
     def fill_in_row_order(self, field: str) -> None:
         """Give each kept row left without a `field` value (a number, a position) the next free
@@ -268,3 +311,21 @@ def add_refusal_errors(
     (`rows`: the forms those rows were built from, in the same order, by part)."""
     target = form if index is None else rows[part][index]
     add_model_errors(target, error, renamed)
+
+
+# Fields a page posts besides its forms' own: the CSRF token, the form owner (collab.rescue),
+# the record's version (collab.concurrency), and room for a few more.
+PAGE_FIELDS = 8
+# Per row, besides its form's fields: the row's id, the key of its record, the "remove" box.
+ROW_FIELDS = 3
+MANAGEMENT_FIELDS = 4
+
+
+def fields_at_limits(form: type[forms.BaseForm], formsets: Mapping[str, Any]) -> int:
+    """How many fields a page with `form` and row `formsets` posts when every section holds
+    as many rows as it accepts (for collab.checks.register_form_size)."""
+    total = len(form.base_fields) + PAGE_FIELDS
+    for formset in formsets.values():
+        row = len(formset.form.base_fields) + ROW_FIELDS
+        total += MANAGEMENT_FIELDS + formset.max_num * row
+    return total

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps a form posted after the session ended, for its user's next sign-in.
+    "collab.rescue.FormRescueMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -131,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "collab.context_processors.drafts",
             ],
         },
     },
@@ -205,6 +208,12 @@ MEDIA_URL = "/media-not-served/"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+# The most fields one request may post: the largest form the project serves at its row limits,
+# with a margin (the meeting page with 200 rows in each of its four sections posts about
+# 6,000), so a form a few rows past a limit is read and says which section is too long. Above
+# it Django refuses the request as a flood (collab.errors explains it). `manage.py check`
+# fails if a form outgrows it (collab.checks).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 8_000
 
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair out for 15 minutes. Keyed on the pair, so a guesser cannot lock a colleague out from

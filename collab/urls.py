@@ -47,3 +47,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *app_urlpatterns(),
 ]
+
+# A request Django cannot read (too many fields, too large) gets a page that says why.
+handler400 = "collab.errors.bad_request"

@@ -24,6 +24,7 @@ from django.forms.formsets import all_valid
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,7 @@ from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_vers
 from collab.history import HISTORY_LIMIT, record_history
 from collab.pagination import CURSOR_PARAMS, RowCount, SeekPaginator
 from collab.permissions import Action, restrict, rights_root
+from collab.rescue import take_rescued
 
 
 def has_any_right(user: Any, action: Action | str) -> bool:
@@ -41,6 +43,12 @@ def has_any_right(user: Any, action: Action | str) -> bool:
     if not user.is_authenticated:
         return False
     return restrict(rights_root()._default_manager.all(), user, action).exists()
+
+
+# Browser drafts of the long forms (collab/app.js): their keys, and the session entry that names
+# the one a successful save makes obsolete.
+DRAFT_PREFIX = "collab-draft:"
+DRAFT_SAVED_SESSION_KEY = "collab_draft_saved"
 
 
 class RightsMixin(LoginRequiredMixin):
@@ -241,11 +249,29 @@ class ProgramScopedFormMixin:
     def get_program(self):
         return None
 
+    def submitted(self) -> dict[str, Any]:
+        """What binds the page's forms: the POST, or on a GET the fields a POST made after the
+        session ended left for this user (collab.rescue); empty for a fresh form."""
+        if not hasattr(self, "_submitted"):
+            self._submitted: dict[str, Any] = {}
+            if self.request.method in ("POST", "PUT"):
+                self._submitted = {"data": self.request.POST, "files": self.request.FILES}
+            else:
+                rescued = take_rescued(self.request)
+                if rescued is not None:
+                    self._submitted = {"data": rescued, "files": MultiValueDict()}
+        return self._submitted
+
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs.update(self.submitted())
         kwargs["user"] = self.request.user
         kwargs["program"] = self.get_program()
         return kwargs
+
+    def draft_key(self) -> str:
+        """The browser's key for this form's draft (collab/app.js): per user and per record."""
+        return f"{DRAFT_PREFIX}{self.request.user.pk}:{self.request.path}"
 
     def form_valid(self, form: ModelForm) -> HttpResponse:
         with transaction.atomic():
@@ -264,6 +290,8 @@ class ProgramScopedFormMixin:
                 return self.form_invalid(form)  # type: ignore[attr-defined]
         if self.success_message:
             messages.success(self.request, self.success_message)
+        # The next page tells the browser to drop this form's draft (collab.context_processors).
+        self.request.session[DRAFT_SAVED_SESSION_KEY] = self.draft_key()
         return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
 
     def save_form(self, form: ModelForm) -> Model:
@@ -430,9 +458,7 @@ class RowFormsetsMixin:
 
     def get_form(self, form_class: type[BaseForm] | None = None) -> BaseForm:
         form = super().get_form(form_class)  # type: ignore[misc]
-        bound = {}
-        if self.request.method == "POST":
-            bound = {"data": self.request.POST, "files": self.request.FILES}
+        bound = self.submitted()  # type: ignore[attr-defined]
         form_kwargs = {"user": self.request.user, "program": self.get_program()}  # type: ignore[attr-defined]
         # The rows hang on the form's own instance: a new record's rows get it once it is saved.
         self.formsets = {
@@ -457,6 +483,8 @@ class RowFormsetsMixin:
         context["formsets"] = self.formsets
         context["details_title"] = self.details_title
         context["error_summary"] = self.error_summary(form) if form.is_bound else []
+        # The long forms keep a draft in the browser while being filled (collab/app.js).
+        context["draft_key"] = self.draft_key()  # type: ignore[attr-defined]
         return context
 
     def error_summary(self, form: BaseForm) -> list[dict[str, Any]]:

@@ -1,18 +1,23 @@
 """What programs registers with the layers below it, from ProgramsConfig.ready().
 
 collab and partners know no programme: the programme is named here as the root of rights, its
-type-ahead endpoint is served under /lookup/, and the partner directory and partner pages get
-their programme filter and sections.
+type-ahead endpoint is served under /lookup/, the partner directory and partner pages get
+their programme filter and sections, and the largest forms tell the request field ceiling
+their size.
 """
 
 from __future__ import annotations
 
+from collab.checks import register_form_size
+from collab.formsets import fields_at_limits
 from collab.lookups import register_lookup
 from collab.permissions import register_rights_root
 from partners.filtersets import PartnerFilterSet
 from partners.views import register_page_sections
 
 from .filtersets import partner_program_filter
+from .forms.agreements import AGREEMENT_FORMSETS, AgreementForm
+from .forms.meetings import MEETING_FORMSETS, MeetingForm
 from .lookups import ProgramLookupView
 from .models import Program, ProgramGroupObjectPermission, ProgramUserObjectPermission
 from .models.program import GLOBAL_RIGHT_CODENAMES, RIGHT_CODENAMES
@@ -30,3 +35,6 @@ def register() -> None:
     register_lookup("programs/", ProgramLookupView, name="program_lookup")
     PartnerFilterSet.add_filter("program", partner_program_filter(), before="is_active")
     register_page_sections(partner_sections)
+    # The largest forms: the request field ceiling must read them at their row limits.
+    register_form_size("meeting", lambda: fields_at_limits(MeetingForm, MEETING_FORMSETS))
+    register_form_size("agreement", lambda: fields_at_limits(AgreementForm, AGREEMENT_FORMSETS))

@@ -1,4 +1,5 @@
-"""Template helpers: rupiah amounts, query strings for pagination, status colours."""
+"""Template helpers: rupiah amounts, query strings for pagination, status colours, the form
+owner mark."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from collab.numbers import grouped
+from collab.rescue import OWNER_FIELD, owner_mark
 
 register = template.Library()
 
@@ -63,3 +66,14 @@ STATUS_COLOURS = {
 @register.filter
 def status_colour(value: str) -> str:
     return STATUS_COLOURS.get(value, "secondary")
+
+
+@register.simple_tag(takes_context=True)
+def form_owner(context: dict[str, Any]) -> str:
+    """The hidden field that lets a form posted after the session ended be kept for its user
+    (collab.rescue); nothing for anonymous visitors."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return format_html('<input type="hidden" name="{}" value="{}">', OWNER_FIELD, owner_mark(user))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collab.admin_base import DomainAdmin, Inline
 
+from ..forms.agreements import AGREEMENT_ROW_LIMIT
 from ..models import Agreement, Clause, Signatory
 from ..services.agreements import check_pdf_scan, file_sha256
 
@@ -92,6 +93,7 @@ class AgreementAdminForm(forms.ModelForm):
 
 class SignatoryInline(Inline):
     model = Signatory
+    max_num = AGREEMENT_ROW_LIMIT  # as on the agreement page
     fields = ("order", "partner", "signer_name", "signer_position", "signed_on")
     select_related = ("partner",)
     autocomplete_fields = ("partner",)
@@ -126,6 +128,7 @@ class ClauseForm(forms.ModelForm):
 
 class ClauseInline(Inline):
     model = Clause
+    max_num = AGREEMENT_ROW_LIMIT  # as on the agreement page
     form = ClauseForm
     fields = ("order", "number", "parent", "text")
     ordering = ("order",)

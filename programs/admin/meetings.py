@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from collab.admin_base import DomainAdmin, Inline
 
+from ..forms.meetings import MEETING_ROW_LIMIT
 from ..models import ActionItem, Attendance, Decision, Meeting, Program
 
 
 class AttendanceInline(Inline):
     model = Attendance
+    max_num = MEETING_ROW_LIMIT  # as on the meeting page
     fields = ("partner", "contact", "role")
     select_related = ("partner", "meeting")
     autocomplete_fields = ("partner", "contact")
@@ -21,6 +23,7 @@ class AttendanceInline(Inline):
 
 class DecisionInline(Inline):
     model = Decision
+    max_num = MEETING_ROW_LIMIT  # as on the meeting page
     fields = ("number", "text")
     ordering = ("number",)
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}

@@ -176,3 +176,185 @@
     });
   }).observe(document.body, { childList: true, subtree: true });
 })();
+
+// Drafts of the long forms (meeting, agreement) in the browser's storage, so that a dropped
+// connection or a closed tab loses nothing. The form names its key in data-draft
+// ("collab-draft:<user id>:<path>": per user and per record). Every change is written there;
+// opening the page again with a draft and no input from the server restores it (rows added as
+// needed) with a notice that offers to discard it. A successful save names the key on the next
+// page (data-draft-saved on <body>), which removes it; signing out removes every draft.
+(function () {
+  "use strict";
+
+  var PREFIX = "collab-draft:";
+  var MAX_AGE = 7 * 24 * 60 * 60 * 1000;
+  var SKIPPED = { csrfmiddlewaretoken: true };
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function read(store, key) {
+    try {
+      var draft = JSON.parse(store.getItem(key) || "null");
+      if (draft && draft.fields && Date.now() - draft.savedAt < MAX_AGE) { return draft; }
+    } catch (e) { /* a damaged draft is dropped below */ }
+    store.removeItem(key);
+    return null;
+  }
+
+  function forget(prefix) {
+    var store = storage();
+    if (!store) { return; }
+    for (var i = store.length - 1; i >= 0; i -= 1) {
+      var key = store.key(i);
+      if (key && key.indexOf(prefix) === 0) { store.removeItem(key); }
+    }
+  }
+
+  var saved = document.body.getAttribute("data-draft-saved");
+  if (saved) { forget(saved); }
+
+  document.querySelectorAll(".js-signout").forEach(function (form) {
+    form.addEventListener("submit", function () { forget(PREFIX); });
+  });
+
+  function fieldsOf(form) {
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIPPED[el.name] || el.type === "file" || el.disabled) { return; }
+      if (el.type === "submit" || el.type === "button") { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        fields.push({ name: el.name, value: el.value, checked: el.checked });
+      } else if (el.tagName === "SELECT") {
+        var chosen = Array.prototype.filter.call(el.options, function (o) { return o.selected; });
+        fields.push({
+          name: el.name,
+          values: chosen.map(function (o) { return o.value; }),
+          texts: chosen.map(function (o) { return o.textContent; })
+        });
+      } else {
+        fields.push({ name: el.name, value: el.value });
+      }
+    });
+    return fields;
+  }
+
+  function addRows(form, fields) {
+    fields.forEach(function (field) {
+      var match = /^(.*)-TOTAL_FORMS$/.exec(field.name);
+      if (!match) { return; }
+      var container = form.querySelector("[data-formset='" + match[1] + "']");
+      var total = form.querySelector("[name='" + field.name + "']");
+      var add = container && container.querySelector("[data-formset-add]");
+      var wanted = parseInt(field.value, 10);
+      var guard = 0;
+      while (add && total && parseInt(total.value, 10) < wanted && guard < 1000) {
+        add.click();
+        guard += 1;
+      }
+    });
+  }
+
+  function fill(form, fields) {
+    var byName = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name) { (byName[el.name] = byName[el.name] || []).push(el); }
+    });
+    fields.forEach(function (field) {
+      if (/-TOTAL_FORMS$/.test(field.name)) { return; }
+      (byName[field.name] || []).forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (el.value === field.value) { el.checked = field.checked; }
+          if (field.checked && /-DELETE$/.test(el.name)) {
+            var row = el.closest(".formset-row");
+            if (row) { row.classList.add("is-removed"); }
+          }
+        } else if (el.tagName === "SELECT" && field.values) {
+          field.values.forEach(function (value, index) {
+            var known = Array.prototype.some.call(el.options, function (o) { return o.value === value; });
+            if (!known) {
+              // A type-ahead select lists only its current choice: bring the draft's back.
+              var extra = document.createElement("option");
+              extra.value = value;
+              extra.textContent = field.texts[index] || value;
+              el.appendChild(extra);
+            }
+          });
+          Array.prototype.forEach.call(el.options, function (o) {
+            o.selected = field.values.indexOf(o.value) !== -1;
+          });
+        } else if (el.type !== "file" && field.value !== undefined) {
+          el.value = field.value;
+        }
+      });
+    });
+  }
+
+  function when(savedAt) {
+    var date = new Date(savedAt);
+    var time = date.toLocaleTimeString([document.documentElement.lang || "id"], {
+      hour: "2-digit", minute: "2-digit"
+    });
+    if (date.toDateString() === new Date().toDateString()) { return time; }
+    return date.toLocaleDateString([document.documentElement.lang || "id"]) + " " + time;
+  }
+
+  function notice(form, key, draft) {
+    var box = document.createElement("div");
+    box.className = "alert alert-info d-flex flex-wrap align-items-center gap-2";
+    box.setAttribute("role", "status");
+    box.setAttribute("data-draft-notice", "");
+    var text = document.createElement("span");
+    text.textContent = (form.getAttribute("data-draft-restored") || "").replace("{time}", when(draft.savedAt));
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "btn btn-sm btn-outline-secondary";
+    discard.textContent = form.getAttribute("data-draft-discard") || "";
+    discard.addEventListener("click", function () {
+      var store = storage();
+      if (store) { store.removeItem(key); }
+      window.location.reload();
+    });
+    box.appendChild(text);
+    box.appendChild(discard);
+    form.parentNode.insertBefore(box, form);
+  }
+
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    var store = storage();
+    var key = form.getAttribute("data-draft");
+    if (!store || key.indexOf(PREFIX) !== 0) { return; }
+    // Input the server sent back (errors, a conflict, a form kept over a sign-in) is newer than
+    // any draft: it is not overwritten, and the draft follows it from the first change on.
+    if (!form.hasAttribute("data-draft-bound")) {
+      var draft = read(store, key);
+      if (draft) {
+        addRows(form, draft.fields);
+        fill(form, draft.fields);
+        notice(form, key, draft);
+      }
+    }
+    var timer = null;
+    function save() {
+      timer = null;
+      try {
+        store.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: fieldsOf(form) }));
+      } catch (e) { /* storage full or refused: the form still works without a draft */ }
+    }
+    function later() {
+      if (timer) { window.clearTimeout(timer); }
+      timer = window.setTimeout(save, 400);
+    }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("click", function (event) {
+      if (event.target.closest("[data-formset-add], [data-formset-remove]")) { later(); }
+    });
+    // Written at once when saving: the request may never arrive.
+    form.addEventListener("submit", function () {
+      if (timer) { window.clearTimeout(timer); }
+      save();
+    });
+  });
+})();
