@@ -9,21 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import style_fields
-from collab.lookups import ProgramSelect, search_condition
+from collab.lookups import search_condition
 from collab.models import Region
-from collab.permissions import restrict, rights_root
-
-
-def visible_programs(request) -> QuerySet:
-    programs = rights_root()._default_manager
-    if request is None:
-        return programs.none()
-    return restrict(programs.all(), request.user, "view").only("pk", "name")
-
-
-def program_filter(**kwargs) -> filters.ModelChoiceFilter:
-    """A choice among the programmes the user may see: a type-ahead past the inline limit."""
-    return filters.ModelChoiceFilter(queryset=visible_programs, widget=ProgramSelect, **kwargs)
 
 
 def provinces(request=None) -> QuerySet:

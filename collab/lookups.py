@@ -236,25 +236,6 @@ class LookupSelect(forms.Select):
         )
 
 
-class PartnerSelect(LookupSelect):
-    """Partners: the whole directory is visible to anybody with a right on a programme."""
-
-    url_name = "collab:partner_lookup"
-
-
-class ProgramSelect(LookupSelect):
-    """Programmes the user may view; `ProgramSelect(action=Action.COORDINATE)` for the ones the
-    user coordinates (the `program` field of the record forms)."""
-
-    url_name = "collab:program_lookup"
-
-    def __init__(
-        self, attrs: dict[str, Any] | None = None, *, action: Action | str = Action.VIEW
-    ) -> None:
-        action = Action(action)
-        super().__init__(attrs, params={} if action is Action.VIEW else {"action": action.value})
-
-
 # --- the JSON endpoints -------------------------------------------------------------------------
 
 

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from collab.filtersets import StyledFilterSet, province_filter
-from collab.lookups import PartnerSelect
 from collab.permissions import restrict
 
+from .lookups import PartnerSelect
 from .models import Partner, PartnerKind, Pillar
 
 

@@ -1,10 +1,17 @@
-"""The partner type-ahead's endpoint (collab.lookups), registered in PartnersConfig.ready()."""
+"""The partner type-ahead (collab.lookups): its select and its endpoint, registered in
+PartnersConfig.ready()."""
 
 from __future__ import annotations
 
-from collab.lookups import LookupView
+from collab.lookups import LookupSelect, LookupView
 
 from .models import Partner
+
+
+class PartnerSelect(LookupSelect):
+    """Partners: the whole directory is visible to anybody with a right on a programme."""
+
+    url_name = "collab:partner_lookup"
 
 
 class PartnerLookupView(LookupView):

@@ -10,11 +10,13 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from collab.filtersets import OverdueFilter, StyledFilterSet, program_filter, province_filter
+from collab.filtersets import OverdueFilter, StyledFilterSet, province_filter
 from collab.models import SdgGoal
+from collab.permissions import restrict
 from partners.filtersets import partner_filter
 from partners.models import Partner, Pillar
 
+from .lookups import ProgramSelect
 from .models import (
     ActionItem,
     Agreement,
@@ -26,6 +28,17 @@ from .models import (
     Signatory,
     Site,
 )
+
+
+def visible_programs(request) -> QuerySet:
+    if request is None:
+        return Program.objects.none()
+    return restrict(Program.objects.all(), request.user, "view").only("pk", "name")
+
+
+def program_filter(**kwargs) -> filters.ModelChoiceFilter:
+    """A choice among the programmes the user may see: a type-ahead past the inline limit."""
+    return filters.ModelChoiceFilter(queryset=visible_programs, widget=ProgramSelect, **kwargs)
 
 
 class ArchivableFilterSet(StyledFilterSet):

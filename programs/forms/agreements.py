@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collab.forms import ProgramScopedForm
 from collab.formsets import LayoutMixin, RowChoiceField, RowForm, RowFormSet, row_formsets
-from collab.lookups import PartnerSelect
+from partners.lookups import PartnerSelect
 
 from ..models import Agreement, Clause, Program, Signatory
 from ..services import agreements as services

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import ProgramScopedForm, style_fields
-from collab.lookups import PartnerSelect, ProgramSelect
 from collab.permissions import Action
+from partners.lookups import PartnerSelect
 
+from ..lookups import ProgramSelect
 from ..models import Commitment, CommitmentUpdate
 
 

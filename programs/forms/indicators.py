@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import ProgramScopedForm, style_fields
-from collab.lookups import ProgramSelect
 from collab.permissions import Action
 
+from ..lookups import ProgramSelect
 from ..models import Indicator, Measurement
 from .program import end_not_before_start
 

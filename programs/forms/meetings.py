@@ -22,10 +22,11 @@ from collab.formsets import (
     add_refusal_errors,
     row_formsets,
 )
-from collab.lookups import PartnerSelect, ProgramSelect
 from collab.permissions import Action
+from partners.lookups import PartnerSelect
 from partners.models import Contact
 
+from ..lookups import ProgramSelect
 from ..models import ActionItem, Attendance, Commitment, Decision, Meeting, Program
 from ..services import meetings as services
 from .program import end_not_before_start

@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import ProgramScopedForm
-from collab.lookups import ProgramSelect
 from collab.models import Region
 from collab.permissions import Action
 
+from ..lookups import ProgramSelect
 from ..models import Site
 
 
