@@ -38,7 +38,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "collab_bench_export"
 SERVER = "host=127.0.0.1 port=5432 user=postgres"
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 BENCH_USER = "bench-staf"
 PROGRAMS = 50
 PARTNERS = 500
@@ -84,7 +83,7 @@ class RssSampler(threading.Thread):
 
 
 def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collab.settings")
     os.environ["COLLAB_DEBUG"] = "0"  # DEBUG would keep every query's SQL in memory
     os.environ["COLLAB_ZEAL"] = "0"
@@ -300,7 +299,10 @@ def worker(kind: str) -> None:
 
 def run_worker(kind: str) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, __file__, "--worker", kind], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, __file__, "--worker", kind, "--db-name", DB_NAME],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if completed.returncode:
         sys.exit(f"The {kind} worker failed:\n{completed.stderr}")
@@ -311,13 +313,16 @@ def run_worker(kind: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    global DB_NAME
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000, help="agreements (default 200000)")
-    parser.add_argument("--keep", action="store_true", help=f"keep the database {DB_NAME}")
+    parser.add_argument("--db-name", default=DB_NAME, help=f"database name (default {DB_NAME})")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--reuse", action="store_true", help="reuse a filled database")
     parser.add_argument("--formats", default="csv,xlsx,json", help="exports to measure")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    DB_NAME = args.db_name
     if args.worker:
         worker(args.worker)
         return
