@@ -47,7 +47,7 @@ SAMPLE_ROWS = 200  # rows read before writing, to size the columns
 MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths, in characters
 FLUSH_CHARS = 256 * 1024  # sheet XML handed to the compressor in pieces of about this size
 FLUSH_BYTES = 64 * 1024  # compressed bytes handed out in pieces of about this size
-COMPRESS_LEVEL = 1  # zlib's fastest: a file about 20 % larger, written about 1.5 times faster than at 6
+COMPRESS_LEVEL = 1  # zlib's fastest: a file about 20 % larger, written 1.5 times faster than at 6
 
 # Characters XML 1.0 cannot hold (C0 controls except tab, newline and carriage return; lone
 # surrogates; U+FFFE and U+FFFF).
