@@ -344,19 +344,29 @@ def _styles(date_format: str, yes: str, no: str) -> str:
         f'<numFmt numFmtId="{number}" formatCode="{_attribute(code)}"/>' for number, code in formats
     )
     font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
-    xf = '<xf numFmtId="{}" fontId="{}" fillId="0" borderId="0" xfId="0"{}/>'
-    applied = ' applyNumberFormat="1"'
-    cell_xfs = (
-        xf.format(0, 0, ""),
-        xf.format(0, 1, ' applyFont="1"'),
-        xf.format(164, 0, applied),
-        xf.format(165, 0, applied),
-        xf.format(166, 0, applied),
-        xf.format(167, 0, applied + ' applyAlignment="1"><alignment horizontal="left"/></xf'),
-        xf.format(0, 2, ' applyFont="1"'),
-    )
-    # The boolean style holds a child element: its xf is closed by the alignment above.
-    cell_xfs_xml = "".join(cell_xfs).replace("</xf/>", "</xf>")
+
+    def xf(number_format: int = 0, font: int = 0, applied: str = "", children: str = "") -> str:
+        attributes = f'numFmtId="{number_format}" fontId="{font}" fillId="0" borderId="0" xfId="0"'
+        for name in applied.split():
+            attributes += f' {name}="1"'
+        return f"<xf {attributes}>{children}</xf>" if children else f"<xf {attributes}/>"
+
+    by_index = {
+        0: xf(),
+        _HEADER: xf(font=1, applied="applyFont"),
+        _DATE: xf(164, applied="applyNumberFormat"),
+        _DATETIME: xf(165, applied="applyNumberFormat"),
+        _AMOUNT: xf(166, applied="applyNumberFormat"),
+        # yes/no read as words: centred, not right-aligned like the number they are.
+        _BOOLEAN: xf(
+            167,
+            applied="applyNumberFormat applyAlignment",
+            children='<alignment horizontal="center"/>',
+        ),
+        _LINK: xf(font=2, applied="applyFont"),
+    }
+    cell_xfs = [by_index[index] for index in range(len(by_index))]
+    cell_xfs_xml = "".join(cell_xfs)
     return (
         f"{_DECLARATION}<styleSheet {_NS}>"
         f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>'
