@@ -81,8 +81,20 @@ def xml_text(value: str) -> str:
     return _EXCEL_ESCAPE.sub(r"_x005F_\1", value)
 
 
-def _attribute(value: str) -> str:
-    return xml_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+def _attribute(value: str, excel_text: bool = True) -> str:
+    """`value` as an attribute; `excel_text` False for a relationship's address, which Excel
+    reads as it is (no `_xHHHH_` decoding)."""
+    if excel_text:
+        value = xml_text(value)
+    else:
+        value = ILLEGAL_XML.sub("", value)
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        value.replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\t", "&#9;")
+        .replace("\r", "&#13;")
+    )
 
 
 def column_letters(index: int) -> str:
@@ -433,9 +445,10 @@ def _sheet_end(filter_range: str, links: list[tuple[str, str]]) -> str:
 
 
 def _sheet_rels(links: list[tuple[str, str]]) -> str:
+    kind = f"{_REL}/hyperlink"
     items = "".join(
-        f'<Relationship Id="rId{number}" Type="{_REL}/hyperlink" Target="{_attribute(url)}" '
-        'TargetMode="External"/>'
+        f'<Relationship Id="rId{number}" Type="{kind}" '
+        f'Target="{_attribute(url, excel_text=False)}" TargetMode="External"/>'
         for number, (_, url) in enumerate(links, start=1)
     )
     return f'{_DECLARATION}<Relationships xmlns="{_PKG_REL}">{items}</Relationships>'

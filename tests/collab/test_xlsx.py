@@ -373,3 +373,11 @@ def test_the_file_is_streamed_while_rows_are_read():
     chunks = [first, *stream]
     assert len(chunks) > 2
     assert len(values(b"".join(chunks))) == 30_001
+
+
+def test_a_hyperlinks_address_is_kept_as_it_is():
+    url = 'https://example.org/cari?q=a&b=<c>"d"&e=_x0041_'
+    sheet = load(rows_of([(url,), ("ftp://example.org/",)], [xlsx.URL])).active
+    assert sheet.cell(2, 1).hyperlink.target == url
+    assert sheet.cell(3, 1).value == "ftp://example.org/"  # only web addresses are links
+    assert sheet.cell(3, 1).hyperlink is None
