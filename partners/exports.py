@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from collab.exports import Column, ExportSpec
+from collab.exports import URL, Column, ExportSpec
 
 from .models import PartnerKind, Pillar
 
@@ -18,7 +18,7 @@ PARTNER_COLUMNS = ExportSpec(
         Column("parent", _("Parent organisation"), source="parent__name"),
         Column("region_code", _("Region code"), source="region__code"),
         Column("region", _("Region"), source="region__name"),
-        Column("website", _("Website")),
+        Column("website", _("Website"), kind=URL),
         Column("email", _("E-mail")),
         Column("phone", _("Phone")),
         Column("address", _("Address")),

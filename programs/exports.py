@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from collab.exports import Column, ExportSpec, JoinedText, count_of
+from collab.exports import AMOUNT, Column, ExportSpec, JoinedText, count_of
 from partners.models import Partner, Pillar
 
 from .models import (
@@ -103,7 +103,7 @@ COMMITMENT_COLUMNS = ExportSpec(
         Column("partner", _("Partner"), source="partner__name"),
         Column("pillar", _("Pillar"), source="partner__pillar", choices=Pillar.choices),
         Column("kind", _("Kind"), choices=Commitment.Kind.choices),
-        Column("amount", _("Amount (Rp)")),
+        Column("amount", _("Amount (Rp)"), kind=AMOUNT),
         Column("starts_on", _("Starts on")),
         Column("due_on", _("Due on")),
         Column("status", _("Status"), choices=Commitment.Status.choices),
