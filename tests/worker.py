@@ -192,6 +192,19 @@ class WorkerPool:
         self.workers.append(worker)
         return worker.start()
 
+    def drained(self, settle: float = 1.0) -> None:
+        """Wait until the queue is empty and every worker idle (nothing reserved, nothing
+        unacknowledged), so that a task delivered late could not still do something."""
+        import redis
+
+        client = redis.Redis.from_url(TEST_BROKER_URL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if client.llen(self.queue) == 0 and not client.hlen("unacked"):
+                break
+            time.sleep(0.1)
+        time.sleep(settle)
+
     def stop_all(self) -> None:
         for worker in self.workers:
             worker.stop()
