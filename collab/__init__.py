@@ -1,0 +1,5 @@
+# The Celery app is loaded with Django, so that `@shared_task`s bind to it and queueing works
+# from any process (docs/background.md).
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,4 +1,5 @@
-"""Admin for the reference data: the SDG taxonomy and the administrative regions.
+"""Admin for the reference data (the SDG taxonomy and the administrative regions) and the
+e-mail outbox.
 
 Reference rows are loaded by `load_reference` and linked from programmes, sites and partners, so
 the admin offers them for lookup and small corrections, never for deletion (a deleted goal would
@@ -8,11 +9,14 @@ foreign key to it, here and in the other apps, is an autocomplete, never a selec
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Region, SdgGoal, SdgIndicator, SdgTarget
+from . import outbox
+from .models import OutboxMessage, Region, SdgGoal, SdgIndicator, SdgTarget
 
 
 class ReferenceAdmin(admin.ModelAdmin):
@@ -79,6 +83,69 @@ class RegionAdmin(ReferenceAdmin):
     ordering = ("code",)
     # The unfiltered total is a second COUNT over 83,762 rows on every page; not worth it.
     show_full_result_count = False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The e-mail outbox, read only: what was sent, what waits, what failed and why.
+
+    Messages are written by the code that causes them (collab.outbox), never by hand; the one
+    action puts failed messages back in the queue with a fresh set of attempts."""
+
+    list_display = ("created_at", "kind", "to", "subject", "state", "attempts", "error", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("to", "subject", "idempotency_key")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ("retry_failed",)
+    fields = (
+        "kind",
+        "to",
+        "subject",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "next_attempt_at",
+        "sent_at",
+        "idempotency_key",
+        "body",
+        "html",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: OutboxMessage) -> str:
+        return obj.last_error[:120]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("collab.change_outboxmessage")
+
+    @admin.action(description=_("Retry the selected failed e-mails"), permissions=["retry"])
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = outbox.retry_failed(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed e-mail queued again.",
+                "%(count)d failed e-mails queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 admin.site.site_header = _("Collab Registry administration")

@@ -1,5 +1,5 @@
 """Reference data shared by every app: the SDG taxonomy and Indonesia's administrative regions;
-and, at the end, each user's own settings and the reminder log.
+and, at the end, each user's own settings, the reminder log and the e-mail outbox.
 
 Reference tables are loaded by `load_reference` and never edited in the pages, so they carry no
 history (83,762 villages would otherwise double in a history table for nothing).
@@ -206,9 +206,10 @@ class UserPreference(models.Model):
 class ReminderLog(models.Model):
     """One reminder digest claimed for a user on a day; at most one per (user, day).
 
-    The row is written, and committed, before the e-mail is handed to the mail server
-    (by the reminder command): a second run the same day finds it and sends nothing. `sent_at`
-    stays empty if the process died between the two, which the admin can see.
+    The row is written in the same transaction as the digest's e-mail in the outbox (`message`,
+    whose state tells whether the mail server took it): a second run the same day finds it and
+    writes nothing. `sent_at` is when the digest was written; rows from before the outbox may
+    have it empty (a run that died between claiming and sending).
     """
 
     user = models.ForeignKey(
@@ -221,6 +222,14 @@ class ReminderLog(models.Model):
     item_count = models.PositiveIntegerField(_("number of reminders"), default=0)
     claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message = models.ForeignKey(
+        "OutboxMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminder_logs",
+        verbose_name=_("e-mail"),
+    )
 
     class Meta:
         ordering = ["-sent_on", "user"]
@@ -237,3 +246,67 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on:%Y-%m-%d}"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail, written in the transaction that causes it and sent once by a task.
+
+    `collab.outbox.enqueue()` writes the row; after the commit a task claims it (pending →
+    sending, a conditional update that only one worker can win), hands it to the mail server and
+    marks it sent. An SMTP failure puts it back to pending for a retry with back-off, until the
+    attempts run out (failed, retried from the admin). A row left in "sending" by a worker that
+    died is retried by the periodic sweep after `COLLAB_OUTBOX_SENDING_TIMEOUT`.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.TextField(_("to"), help_text=_("Addresses, separated by commas."))
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The same key twice is the same message: it is written and sent once."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # When the current attempt claimed the row (sending) or when the next one is due (pending).
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_state_next_idx"),
+            models.Index(fields=["kind", "-created_at"], name="outbox_kind_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="sent") | models.Q(sent_at__isnull=False),
+                name="outbox_sent_has_sent_at",
+                violation_error_message=_("A sent e-mail records when it was sent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+    @property
+    def recipients(self) -> list[str]:
+        return [address.strip() for address in self.to.split(",") if address.strip()]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -107,13 +108,16 @@ if ZEAL_ENABLED:
     # look-ups in assign_perm (one grant per call; "*ObjectPermission": the direct-FK tables of
     # whichever model is the rights root). Zeal names the first frame outside site-packages as
     # the caller, so two such look-ups made by Django or guardian in one request or test read
-    # as an N+1.
+    # as an N+1. (The tasks' own row loads are listed with the reason beside them.)
     ZEAL_ALLOWLIST = [
         {"model": "sessions.Session", "field": "get()"},
         {"model": "auth.User", "field": "get()"},
         {"model": "auth.Permission", "field": "get()"},
         {"model": "auth.Group", "field": "get()"},
         {"model": "*.*ObjectPermission", "field": "get()"},
+        # One task per outbox message loads its row; tasks run eagerly in tests,
+        # so several in one test read as an N+1.
+        {"model": "collab.OutboxMessage", "field": "get()"},
     ]
 
 # django-axes last: it turns a login refused for too many failures into the lockout page.
@@ -258,8 +262,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# E-mail (the daily reminder digest, `manage.py send_reminders`). Links in an e-mail need the
-# site's own address, which a command run from cron cannot learn from a request.
+# E-mail, always written to the outbox first (collab/outbox.py), then sent by a task through
+# EMAIL_BACKEND. Links in an e-mail need the site's own address, which a task or a command run
+# from cron cannot learn from a request.
 COLLAB_SITE_URL = os.environ.get("COLLAB_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("COLLAB_FROM_EMAIL", "Collab Registry <noreply@localhost>")
 EMAIL_BACKEND = os.environ.get(
@@ -273,6 +278,65 @@ EMAIL_PORT = int(os.environ.get("COLLAB_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("COLLAB_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("COLLAB_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("COLLAB_EMAIL_TLS", False)
+
+# The e-mail outbox (collab/outbox.py): attempts per message, the back-off between them
+# (doubling from RETRY_BACKOFF seconds up to RETRY_BACKOFF_MAX), and how long a message may stay
+# "sending" before the sweep decides its worker died (above the sending task's 90 s limit).
+COLLAB_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("COLLAB_OUTBOX_MAX_ATTEMPTS", "6"))
+COLLAB_OUTBOX_RETRY_BACKOFF = float(os.environ.get("COLLAB_OUTBOX_RETRY_BACKOFF", "30"))
+COLLAB_OUTBOX_RETRY_BACKOFF_MAX = float(os.environ.get("COLLAB_OUTBOX_RETRY_BACKOFF_MAX", "3600"))
+COLLAB_OUTBOX_SENDING_TIMEOUT = int(os.environ.get("COLLAB_OUTBOX_SENDING_TIMEOUT", "600"))
+
+# Background work: Celery with Redis (docs/background.md). Without a broker every task runs
+# eagerly, in the process and at the moment it is queued (`make run`, the unit tests): nothing to
+# start and no Redis needed. With one, `celery -A collab worker` and `celery -A collab beat` run
+# them.
+COLLAB_BROKER_URL = os.environ.get("COLLAB_BROKER_URL", "")
+CELERY_BROKER_URL = COLLAB_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not COLLAB_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True  # an eager task's error reaches its caller, as in tests
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("COLLAB_TASK_QUEUE", "collab")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # tasks report through the database (outbox, export jobs)
+# A task is acknowledged when it has finished, not when it was received: a worker that dies
+# mid-task (killed, out of memory, host lost) leaves it to be delivered again. Tasks are
+# therefore written to be run twice safely (claims with conditional updates).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One task reserved at a time per process: a long export does not hold e-mails hostage.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Hard and soft limits (seconds); an export sets longer ones of its own. The broker's visibility
+# timeout (when Redis hands an unacknowledged task to another worker) must exceed the longest.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("COLLAB_TASK_SOFT_TIME_LIMIT", "300"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("COLLAB_TASK_TIME_LIMIT", "360"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("COLLAB_BROKER_VISIBILITY_TIMEOUT", "7200"))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# celery beat: the periodic tasks, at Jakarta time (tasks named by their app's tasks module).
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "programs.tasks.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "outbox-sweep": {"task": "collab.tasks.sweep_outbox", "schedule": 60.0},
+}
+
+# Django's shared cache: Redis when COLLAB_CACHE_URL is set (several app servers and workers
+# see one cache), else one local-memory cache per process.
+COLLAB_CACHE_URL = os.environ.get("COLLAB_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": COLLAB_CACHE_URL}
+        if COLLAB_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)

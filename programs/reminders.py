@@ -4,15 +4,12 @@ A digest lists, for the programmes the user coordinates, open commitments and ac
 are overdue or due within `HORIZON_DAYS`, and each active programme whose coordination meeting is
 due by its cadence (`Program.meeting_cadence_months`) with none scheduled.
 
-Once-only sending. `send_reminders` claims the day for the user by inserting a `ReminderLog` row
-(unique per user and day) in its own transaction, commits, and only then hands the e-mail to the
-mail server; `sent_at` is filled in once the server took it. A second run the same day, on this
-host or another, finds the row (or loses the race on the unique constraint) and sends nothing.
-If sending raises, the claim is removed so that a later run retries. If the process dies between
-the commit and the send, the user gets no digest that day (the row stays with an empty `sent_at`,
-visible to an admin). We prefer that to the other order (send, then record), where such a crash
-sends the digest twice: the items stay overdue and reappear in the next day's digest, while a
-digest that repeats itself teaches people to ignore it.
+Once-only sending. For each user, one transaction inserts the `ReminderLog` row (unique per
+user and day) and writes the digest to the e-mail outbox (collab.outbox); the outbox sends it
+after the commit, retrying while the mail server is down, and never twice. A second run the same
+day, on this host or another, finds the row (or loses the race on the unique constraint) and
+writes nothing; the outbox's idempotency key (`reminder-digest:<user>:<day>`) says the same.
+Nothing is lost between claiming and sending any more: both are one commit.
 """
 
 from __future__ import annotations
@@ -27,13 +24,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from collab import outbox
 from collab.models import ReminderLog
 
 from .models import (
@@ -51,6 +48,7 @@ HORIZON_DAYS = 14
 SECTION_LIMIT = 30  # rows per section of one e-mail; the rest is counted and linked
 COORDINATE = "coordinate_program"
 DIGEST_LANGUAGE = "id"  # coordinators work in Bahasa Indonesia
+DIGEST_KIND = "reminder_digest"  # the outbox's kind of these e-mails
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -306,17 +304,28 @@ class SendReport:
     failed: int = 0
 
 
-def _claim(user: Any, today: datetime.date, item_count: int) -> ReminderLog | None:
-    """Record that `user` gets today's digest; None if a run got there first.
-
-    Committed before the e-mail is sent (see the module docstring); the unique constraint on
-    (user, day) decides between two runs racing for the same user.
-    """
+def _write(user: Any, digest: Digest, subject: str, body: str) -> bool:
+    """Claim `user`'s day and put the digest in the outbox, in one transaction; False if a run
+    got there first (the unique constraint on (user, day) decides between two racing runs)."""
     try:
         with transaction.atomic():
-            return ReminderLog.objects.create(user=user, sent_on=today, item_count=item_count)
+            message = outbox.enqueue(
+                to=[user.email],
+                subject=subject,
+                body=body,
+                kind=DIGEST_KIND,
+                idempotency_key=f"{DIGEST_KIND}:{user.pk}:{digest.today.isoformat()}",
+            )
+            ReminderLog.objects.create(
+                user=user,
+                sent_on=digest.today,
+                item_count=digest.count,
+                sent_at=timezone.now(),
+                message=message,
+            )
     except IntegrityError:
-        return None
+        return False
+    return True
 
 
 def send_reminders(
@@ -325,7 +334,8 @@ def send_reminders(
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> SendReport:
-    """E-mail each coordinator who has something due their digest for `today`, once."""
+    """E-mail each coordinator who has something due their digest for `today`, once: written to
+    the outbox, sent by a task after each user's commit."""
     report = SendReport()
     digests = build_digests(today)
     report.coordinators = len(digests)
@@ -351,19 +361,16 @@ def send_reminders(
             if progress:
                 progress(f"{user.get_username()} <{user.email}>: {subject}")
             continue
-        claim = _claim(user, today, digest.count)
-        if claim is None:
+        try:
+            written = _write(user, digest, subject, body)
+        except Exception:
+            # The database refused (nothing was written): the next run retries this user.
+            report.failed += 1
+            logger.exception("The reminder digest to user %s could not be written.", user.pk)
+            continue
+        if not written:
             report.already_sent += 1
             continue
-        try:
-            EmailMessage(subject=subject, body=body, to=[user.email]).send()
-        except Exception:
-            # Nothing was handed over: free the day so that the next run retries this user.
-            ReminderLog.objects.filter(pk=claim.pk).delete()
-            report.failed += 1
-            logger.exception("The reminder digest to user %s could not be sent.", user.pk)
-            continue
-        ReminderLog.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         report.sent += 1
         if progress:
             progress(f"{user.get_username()}: {digest.count}")

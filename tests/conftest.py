@@ -9,6 +9,8 @@ from django.test import Client
 from collab.permissions import STAFF_GROUP
 from programs.services.program import ensure_staff_group, grant_coordinator, grant_viewer
 from tests.factories import ProgramFactory, UserFactory
+from tests.smtp import smtp_server  # noqa: F401  (fixture)
+from tests.worker import celery_worker, celery_workers  # noqa: F401  (fixtures)
 
 PERSONAS = (
     "anonymous",

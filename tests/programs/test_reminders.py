@@ -12,11 +12,13 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collab.models import ReminderLog, UserPreference
+from collab import outbox
+from collab.models import OutboxMessage, ReminderLog, UserPreference
 from programs.models import ActionItem, Commitment, Meeting, Program
 from programs.reminders import add_months, build_digests, digest_for
 from programs.services.program import grant_coordinator
@@ -78,6 +80,13 @@ def due(program, other_program, users):
     )
     CommitmentFactory(program=other_program, title="Program lain", due_on=TODAY.replace(day=2))
     return records
+
+
+def run_reminders(*args, **kwargs):
+    """The command, then what the outbox sends after each user's commit (a test's own
+    transaction never commits, so its on-commit work is run here)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_reminders", *args, **kwargs)
 
 
 def digest_of(user, today=TODAY):
@@ -243,7 +252,7 @@ def test_months_are_added_as_calendar_months(day, months, expected):
 def test_each_coordinator_gets_one_digest_in_indonesian(due, users):
     out = StringIO()
 
-    call_command("send_reminders", *DAY, stdout=out)
+    run_reminders(*DAY, stdout=out)
 
     assert sorted(message.to[0] for message in mail.outbox) == [
         "koordinator-ini@example.org",
@@ -274,10 +283,10 @@ def test_each_coordinator_gets_one_digest_in_indonesian(due, users):
 
 
 def test_running_twice_the_same_day_sends_nothing_twice(due, users):
-    call_command("send_reminders", *DAY, stdout=StringIO())
+    run_reminders(*DAY, stdout=StringIO())
     out = StringIO()
 
-    call_command("send_reminders", *DAY, stdout=out)
+    run_reminders(*DAY, stdout=out)
 
     assert len(mail.outbox) == 2
     assert "0 sent, 2 already sent today" in out.getvalue()
@@ -287,8 +296,8 @@ def test_running_twice_the_same_day_sends_nothing_twice(due, users):
 
 
 def test_the_next_day_sends_again(due, users):
-    call_command("send_reminders", *DAY, stdout=StringIO())
-    call_command("send_reminders", "--date", "2024-06-11", stdout=StringIO())
+    run_reminders(*DAY, stdout=StringIO())
+    run_reminders("--date", "2024-06-11", stdout=StringIO())
 
     assert len(mail.outbox) == 4
 
@@ -297,7 +306,7 @@ def test_a_day_claimed_by_another_run_is_not_sent_again(due, users):
     # Another host's run got there first (or died after claiming): its row decides.
     ReminderLog.objects.create(user=users["coordinator"], sent_on=TODAY)
 
-    call_command("send_reminders", *DAY, stdout=StringIO())
+    run_reminders(*DAY, stdout=StringIO())
 
     assert [message.to for message in mail.outbox] == [["koordinator-lain@example.org"]]
 
@@ -307,7 +316,7 @@ def test_a_user_who_turned_the_digest_off_gets_nothing(due, users, client_for):
     assert response.status_code == 302
     out = StringIO()
 
-    call_command("send_reminders", *DAY, stdout=out)
+    run_reminders(*DAY, stdout=out)
 
     assert [message.to for message in mail.outbox] == [["koordinator-lain@example.org"]]
     assert "1 opted out" in out.getvalue()
@@ -317,7 +326,7 @@ def test_a_user_who_turned_the_digest_off_gets_nothing(due, users, client_for):
 def test_a_dry_run_sends_and_records_nothing(due, users):
     out = StringIO()
 
-    call_command("send_reminders", *DAY, "--dry-run", stdout=out)
+    run_reminders(*DAY, "--dry-run", stdout=out)
 
     assert mail.outbox == []
     assert not ReminderLog.objects.exists()
@@ -325,19 +334,36 @@ def test_a_dry_run_sends_and_records_nothing(due, users):
     assert "2 would be sent (dry run)" in out.getvalue()
 
 
-def test_a_failed_send_frees_the_day_so_that_the_next_run_retries(due, users, monkeypatch):
+def test_a_failed_send_stays_in_the_outbox_and_is_retried_never_doubled(
+    due, users, monkeypatch, settings
+):
+    # The digest and the day's claim are one commit; the mail server being down is the
+    # outbox's business (retries with back-off), not a reason to write the digest again.
+    settings.COLLAB_OUTBOX_MAX_ATTEMPTS = 2
+
     def refuse(self, fail_silently=False):
         raise ConnectionRefusedError("SMTP server down")
 
     with monkeypatch.context() as patched:
         patched.setattr(EmailMessage, "send", refuse)
-        with pytest.raises(CommandError, match="2 failed"):
-            call_command("send_reminders", *DAY, stdout=StringIO())
-    assert not ReminderLog.objects.exists()
+        run_reminders(*DAY, stdout=StringIO())
+    assert mail.outbox == []
+    messages = OutboxMessage.objects.filter(kind="reminder_digest")
+    assert sorted(messages.values_list("state", "attempts")) == [("failed", 2), ("failed", 2)]
+    assert "SMTP server down" in messages.first().last_error
 
-    call_command("send_reminders", *DAY, stdout=StringIO())
+    out = StringIO()
+    run_reminders(*DAY, stdout=out)  # the day is claimed: nothing written twice
+    assert "0 sent, 2 already sent today" in out.getvalue()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outbox.retry_failed(messages)  # the admin's action, once the server is back
 
-    assert len(mail.outbox) == 2
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "koordinator-ini@example.org",
+        "koordinator-lain@example.org",
+    ]
+    log = ReminderLog.objects.get(user=users["coordinator"], sent_on=TODAY)
+    assert log.message.state == OutboxMessage.State.SENT
 
 
 def test_coordinators_without_anything_due_or_without_an_address_get_nothing(program, users):
@@ -346,7 +372,7 @@ def test_coordinators_without_anything_due_or_without_an_address_get_nothing(pro
     CommitmentFactory(program=ProgramFactory(), due_on=TODAY)  # nobody coordinates it
     out = StringIO()
 
-    call_command("send_reminders", *DAY, stdout=out)
+    run_reminders(*DAY, stdout=out)
 
     assert mail.outbox == []
     assert "2 with nothing due" in out.getvalue()
@@ -354,7 +380,7 @@ def test_coordinators_without_anything_due_or_without_an_address_get_nothing(pro
 
 def test_a_malformed_date_is_refused():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("send_reminders", "--date", "10-06-2024")
+        run_reminders("--date", "10-06-2024")
 
 
 # --- the preview and the preferences pages --------------------------------------------------------
