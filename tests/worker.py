@@ -186,6 +186,7 @@ class WorkerPool:
         self.queue = queue
         self.env = env
         self.workers: list[Worker] = []
+        self.var_dir = Path(env["COLLAB_VAR_DIR"])  # the workers' var/ (PRIVATE_MEDIA_ROOT in it)
 
     def start(self, concurrency: int = 1, **env: str) -> Worker:
         worker = Worker(queue=self.queue, env=self.env | env, concurrency=concurrency)
