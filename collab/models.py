@@ -1,5 +1,6 @@
 """Reference data shared by every app: the SDG taxonomy and Indonesia's administrative regions;
-and, at the end, each user's own settings, the reminder log and the e-mail outbox.
+and, at the end, each user's own settings, the reminder log, the e-mail outbox and the
+exports built in the background.
 
 Reference tables are loaded by `load_reference` and never edited in the pages, so they carry no
 history (83,762 villages would otherwise double in a history table for nothing).
@@ -310,3 +311,64 @@ class OutboxMessage(models.Model):
     @property
     def recipients(self) -> list[str]:
         return [address.strip() for address in self.to.split(",") if address.strip()]
+
+
+class ExportJob(models.Model):
+    """A list export too large to build during a request (`collab.export_jobs`): built by a task
+    into a private file, offered to the user who asked, deleted after a day."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being prepared")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("user"),
+    )
+    # The list the export was asked from: its path and its filters (the query string).
+    path = models.CharField(_("list"), max_length=500)
+    query = models.TextField(_("filters"), blank=True)
+    format = models.CharField(_("format"), max_length=10)
+    language = models.CharField(_("language"), max_length=10)
+    # Scheme and host of the request, for the links in the file.
+    site = models.CharField(_("site"), max_length=300)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.CharField(_("file"), max_length=300, blank=True)  # under PRIVATE_MEDIA_ROOT
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["state", "finished_at"], name="exportjob_state_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="done") | ~models.Q(file=""),
+                name="exportjob_done_has_file",
+                violation_error_message=_("A finished export has its file."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.format}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, self.progress * 100 // self.total)

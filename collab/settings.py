@@ -287,6 +287,19 @@ COLLAB_OUTBOX_RETRY_BACKOFF = float(os.environ.get("COLLAB_OUTBOX_RETRY_BACKOFF"
 COLLAB_OUTBOX_RETRY_BACKOFF_MAX = float(os.environ.get("COLLAB_OUTBOX_RETRY_BACKOFF_MAX", "3600"))
 COLLAB_OUTBOX_SENDING_TIMEOUT = int(os.environ.get("COLLAB_OUTBOX_SENDING_TIMEOUT", "600"))
 
+# Exports (collab/export_jobs.py): up to these many rows a list's `?export=` streams during the
+# request; above, a task builds the file and the user watches its page. Excel is slower to
+# write, hence its lower limit. A built file is kept KEEP_HOURS; an export interrupted (its worker
+# killed) more than MAX_ATTEMPTS times is failed; TIME_LIMIT stops one that runs too long.
+COLLAB_EXPORT_SYNC_ROWS = int(os.environ.get("COLLAB_EXPORT_SYNC_ROWS", "50000"))
+COLLAB_EXPORT_SYNC_ROWS_XLSX = int(os.environ.get("COLLAB_EXPORT_SYNC_ROWS_XLSX", "5000"))
+COLLAB_EXPORT_KEEP_HOURS = int(os.environ.get("COLLAB_EXPORT_KEEP_HOURS", "24"))
+COLLAB_EXPORT_MAX_ATTEMPTS = int(os.environ.get("COLLAB_EXPORT_MAX_ATTEMPTS", "3"))
+COLLAB_EXPORT_TIME_LIMIT = int(os.environ.get("COLLAB_EXPORT_TIME_LIMIT", "3000"))
+COLLAB_EXPORT_PROGRESS_ROWS = int(os.environ.get("COLLAB_EXPORT_PROGRESS_ROWS", "2000"))
+# Tests only: seconds an export waits at each progress step, to be slow enough to interrupt.
+COLLAB_EXPORT_PROGRESS_PAUSE = float(os.environ.get("COLLAB_EXPORT_PROGRESS_PAUSE", "0"))
+
 # Background work: Celery with Redis (docs/background.md). Without a broker every task runs
 # eagerly, in the process and at the moment it is queued (`make run`, the unit tests): nothing to
 # start and no Redis needed. With one, `celery -A collab worker` and `celery -A collab beat` run
@@ -325,6 +338,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "outbox-sweep": {"task": "collab.tasks.sweep_outbox", "schedule": 60.0},
+    # Deletes exports a day old; reruns those whose worker died.
+    "exports-sweep": {"task": "collab.tasks.sweep_exports", "schedule": 300.0},
 }
 
 # Django's shared cache: Redis when COLLAB_CACHE_URL is set (several app servers and workers

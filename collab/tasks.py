@@ -1,10 +1,12 @@
-"""Background tasks of the shared layer: the e-mail outbox (collab/outbox.py)."""
+"""Background tasks of the shared layer: the e-mail outbox (collab/outbox.py) and exports too
+large for a request (collab/export_jobs.py)."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
-from collab import outbox
+from collab import export_jobs, outbox
 
 
 @shared_task(
@@ -31,3 +33,20 @@ def send_outbox_message(self, pk: int) -> str:
 def sweep_outbox() -> dict[str, int]:
     """Every minute (beat): queue what no task will send (outbox.sweep)."""
     return outbox.sweep()
+
+
+@shared_task(
+    name="collab.tasks.run_export",
+    soft_time_limit=settings.COLLAB_EXPORT_TIME_LIMIT,
+    time_limit=settings.COLLAB_EXPORT_TIME_LIMIT + 60,
+)
+def run_export(pk: int) -> str:
+    """Build export job `pk`'s file. Delivered again if its worker dies (late acknowledgement):
+    the rerun starts over, or fails the job after COLLAB_EXPORT_MAX_ATTEMPTS."""
+    return export_jobs.run(pk)
+
+
+@shared_task(name="collab.tasks.sweep_exports")
+def sweep_exports() -> dict[str, int]:
+    """Every five minutes (beat): delete exports past their day, rerun those whose worker died."""
+    return export_jobs.sweep()

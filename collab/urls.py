@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account, lookups
+from . import account, lookups, views
 
 
 def app_urlpatterns() -> list:
@@ -41,6 +41,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/preferences/", account.PreferencesView.as_view(), name="preferences"),
+    # Exports built in the background (collab.export_jobs): progress, then the file; owner only.
+    path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
     # Type-ahead searches of the partner and programme selects, registered by their apps.
     path("lookup/", include((lookups.lookup_urlpatterns(), "collab"))),
     path("i18n/", include("django.conf.urls.i18n")),

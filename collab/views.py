@@ -21,18 +21,21 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseInlineFormSet, ModelForm
 from django.forms.formsets import all_valid
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from collab import exports
+from collab import export_jobs, exports
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
 from collab.history import HISTORY_LIMIT, record_history
+from collab.models import ExportJob
 from collab.pagination import CURSOR_PARAMS, RowCount, SeekPaginator
 from collab.permissions import Action, restrict, rights_root
 from collab.rescue import take_rescued
@@ -101,17 +104,26 @@ class ObjectListView(RightsMixin, generic.ListView):
         return queryset.order_by(*ordering) if ordering else queryset
 
     def export(self, export_format: str) -> HttpResponseBase:
+        queryset, errors = self.export_plan(export_format)
+        if errors:
+            return self.export_refused(errors)
+        # Past the threshold the file is built by a task; the user watches its page.
+        if export_jobs.too_large(queryset, export_format):
+            return export_jobs.start(self.request, export_format)
+        return exports.export_response(self.export_spec, queryset, self.request, export_format)
+
+    def export_plan(self, export_format: str) -> tuple[QuerySet | None, list[str]]:
+        """The rows `?export=` writes (restricted to the user, filtered), or why not. The same
+        for the request and for the task that builds a large export (collab.export_jobs)."""
         if self.export_action is not Action.VIEW and not has_any_right(
             self.request.user, self.export_action
         ):
             raise PermissionDenied(_("You have no right to export these records."))
         if self.export_spec is None or export_format not in exports.FORMATS:
-            return self.export_refused(
-                [
-                    _("Unknown export format “%(format)s”. Choose CSV, Excel (xlsx) or JSON.")
-                    % {"format": export_format[:20]}
-                ]
-            )
+            return None, [
+                _("Unknown export format “%(format)s”. Choose CSV, Excel (xlsx) or JSON.")
+                % {"format": export_format[:20]}
+            ]
         queryset = self.filtered(self.get_export_queryset(), self.export_action)
         if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
             # An empty file would read as "no records"; say which filter is wrong instead.
@@ -120,8 +132,8 @@ class ObjectListView(RightsMixin, generic.ListView):
                 for name, field_errors in self.filterset.form.errors.items()
                 for error in field_errors
             ]
-            return self.export_refused(errors)
-        return exports.export_response(self.export_spec, queryset, self.request, export_format)
+            return None, errors
+        return queryset, []
 
     def export_refused(self, errors: list[str]) -> HttpResponse:
         query = self.request.GET.copy()
@@ -524,3 +536,54 @@ def describe_errors(form: BaseForm, row: str = "") -> list[str]:
 
 def raise_not_found() -> None:
     raise Http404(_("Not found."))
+
+
+# --- exports made in the background (collab.export_jobs) ----------------------------------------
+
+EXPORT_CONTENT_TYPES = {
+    "csv": exports.CSV_TYPE,
+    "json": exports.JSON_TYPE,
+    "xlsx": exports.XLSX_TYPE,
+}
+
+
+class ExportJobView(LoginRequiredMixin, generic.DetailView):
+    """An export's page: its progress, then its download link. Its owner's only (else 404)."""
+
+    template_name = "collab/export_job.html"
+    context_object_name = "job"
+    refresh_seconds = 3
+
+    def get_queryset(self) -> QuerySet:
+        return ExportJob.objects.filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        ready = export_jobs.file_path(job) is not None and not export_jobs.expired(job)
+        context.update(
+            refresh_seconds=self.refresh_seconds,
+            download_url=reverse("export_download", args=[job.pk]) if ready else None,
+            expires_at=export_jobs.expires_at(job),
+            list_url=f"{job.path}?{job.query}" if job.query else job.path,
+        )
+        return context
+
+
+class ExportDownloadView(LoginRequiredMixin, generic.View):
+    """The finished file of an export, to its owner only, until it expires (else 404)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        job = get_object_or_404(ExportJob, pk=pk, user=request.user, state=ExportJob.State.DONE)
+        path = export_jobs.file_path(job)
+        if path is None or export_jobs.expired(job):
+            raise Http404
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=job.file_name,
+            content_type=EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream"),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -186,6 +186,7 @@ class WorkerPool:
         self.queue = queue
         self.env = env
         self.workers: list[Worker] = []
+        self.var_dir = Path(env["COLLAB_VAR_DIR"])  # the workers' var/ (PRIVATE_MEDIA_ROOT in it)
 
     def start(self, concurrency: int = 1, **env: str) -> Worker:
         worker = Worker(queue=self.queue, env=self.env | env, concurrency=concurrency)
@@ -233,11 +234,20 @@ def queueing_to(queue: str, broker_url: str = TEST_BROKER_URL) -> Iterator[None]
 
 
 def forget_queue(queue: str, broker_url: str = TEST_BROKER_URL) -> None:
-    """Remove what the tests left in Redis for `queue` (its list and its binding)."""
+    """Remove what the tests left in Redis for `queue`: its list, its binding, and the
+    deliveries a killed worker left unacknowledged (kombu keeps them in `unacked`)."""
+    import json
+
     import redis
 
     client = redis.Redis.from_url(broker_url)
-    client.delete(queue, f"_kombu.binding.{queue}")
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for tag, payload in client.hgetall("unacked").items():
+        with contextlib.suppress(ValueError, TypeError):
+            _message, _exchange, routing_key = json.loads(payload)
+            if routing_key == queue:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
 
 
 @pytest.fixture
