@@ -1,6 +1,6 @@
 """Benchmark of the agreement export against PostgreSQL's own COPY.
 
-    .venv/bin/python bench/export.py --rows 200000 [--keep] [--reuse]
+    .venv/bin/python bench/export.py --rows 200000 [--keep] [--reuse] [--no-job]
 
 1. Creates the database `collab_bench_export` on PostgreSQL (127.0.0.1:5432, user postgres,
    trust auth), migrates it and fills it with `--rows` agreements, each with 2–3 signatories and
@@ -9,10 +9,18 @@
    this is a throw-away benchmark database, so no history rows are recorded.
 2. Measures, each in a fresh worker process so that every peak memory figure is its own:
    - `csv`, `xlsx`, `json`: GET /agreements/?export=… as a staff user through the real view and
-     middleware (Django's test client, DEBUG off), consuming the streamed body;
+     middleware (Django's test client, DEBUG off), consuming the streamed body (the thresholds
+     past which an export becomes a job are lifted for these);
    - `copy`: `COPY (SELECT <the same columns> …) TO STDOUT WITH CSV` into a null sink, the SQL
      being the export's own query (choice codes instead of labels, pk instead of URL), once
      untimed to warm the caches, then timed.
+   - `job`: the same XLSX export end to end through the task queue, as a user gets it past
+     `COLLAB_EXPORT_SYNC_ROWS_XLSX`: a real `celery -A collab worker` (prefork, one process)
+     against Redis (`--broker`, default redis://127.0.0.1:6379/7, on a queue of its own), the
+     request that records the job and redirects to its page, polling the job as the page does,
+     then the download through the permission-checked view. Its wall time runs from the request
+     to the last byte downloaded; the memory figures are the worker's (its resident memory
+     before and at its peak, from /proc).
    It prints rows per second, the ratio to COPY, the worker's resident memory before the
    export and its peak during it (sampled every 20 ms), and the worker's own high-water mark
    (VmHWM).
@@ -319,23 +327,133 @@ def xlsx_rows(file: IO[bytes]) -> int:
     return count - 1
 
 
+def process_tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (a prefork worker is a parent and a child)."""
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pids.extend(int(child) for child in children.read().split())
+        except FileNotFoundError:
+            continue
+    return total
+
+
+def start_celery_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "collab", "worker", "--loglevel=INFO",
+         "--pool=prefork", "--concurrency=1", "-Q", env["COLLAB_TASK_QUEUE"],
+         "-n", f"bench-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
+         "--without-heartbeat"],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        log.flush()
+        if process.poll() is not None or b" ready." in Path(log.name).read_bytes():
+            break
+        time.sleep(0.1)
+    if process.poll() is not None or b" ready." not in Path(log.name).read_bytes():
+        process.kill()
+        sys.exit(f"The Celery worker did not start:\n{Path(log.name).read_text()}")
+    return process
+
+
+def measure_job() -> dict[str, Any]:
+    """The XLSX export through the queue: request, worker, polling, download."""
+    import signal
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from collab.models import ExportJob
+
+    with tempfile.NamedTemporaryFile(prefix="bench-celery-", suffix=".log") as log:
+        process = start_celery_worker(dict(os.environ), log)
+        try:
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=BENCH_USER))
+            client.get("/agreements/")  # warm up, as for the other measures
+            before = process_tree_rss_mb(process.pid)
+            peak = before
+            started = time.perf_counter()
+            response = client.get("/agreements/", {"export": "xlsx"})
+            assert response.status_code == 302, response.status_code
+            job = ExportJob.objects.get(pk=int(response.url.rstrip("/").rsplit("/", 1)[-1]))
+            while not job.finished:
+                peak = max(peak, process_tree_rss_mb(process.pid))
+                time.sleep(0.02)
+                job.refresh_from_db()
+            worker_seconds = (job.finished_at - job.started_at).total_seconds()
+            assert job.state == ExportJob.State.DONE, (job.state, job.error)
+            page = client.get(f"/exports/{job.pk}/")
+            assert page.status_code == 200, page.status_code
+            download = client.get(f"/exports/{job.pk}/download/")
+            assert download.status_code == 200, download.status_code
+            size = 0
+            with tempfile.TemporaryFile() as kept:
+                for chunk in download.streaming_content:
+                    size += len(chunk)
+                    kept.write(chunk)
+                download.close()
+                elapsed = time.perf_counter() - started
+                rows = xlsx_rows(kept)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+    return {
+        "rows": rows,
+        "bytes": size,
+        "seconds": elapsed,
+        "worker_seconds": worker_seconds,
+        "before": before,
+        "peak": peak,
+    }
+
+
 def worker(kind: str) -> None:
     setup_django()
-    result = measure_copy() if kind == "copy" else measure_view(kind)
+    measures = {"copy": measure_copy, "job": measure_job}
+    result = measures[kind]() if kind in measures else measure_view(kind)
     result["process_peak"] = peak_rss_mb()
     print(json.dumps(result))
 
 
-def run_worker(kind: str) -> dict[str, Any]:
+def run_worker(kind: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     completed = subprocess.run(
         [sys.executable, __file__, "--worker", kind, "--db-name", DB_NAME],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=env,
     )
     if completed.returncode:
         sys.exit(f"The {kind} worker failed:\n{completed.stderr}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def job_environment(broker: str, var_dir: str) -> dict[str, str]:
+    """The environment of the job measure and its worker: a real broker, a queue of its own,
+    the export past the request's threshold, private files in a scratch directory."""
+    import redis
+
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        sys.exit(f"Redis does not answer at {broker} ({error}); start it or pass --no-job.")
+    return os.environ | {
+        "COLLAB_BROKER_URL": broker,
+        "COLLAB_TASK_QUEUE": f"collab-bench-{os.getpid()}",
+        "COLLAB_VAR_DIR": var_dir,
+        "COLLAB_EXPORT_SYNC_ROWS_XLSX": "5000",
+        "COLLAB_DB_CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -349,6 +467,14 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--reuse", action="store_true", help="reuse a filled database")
     parser.add_argument("--formats", default="csv,xlsx,json", help="exports to measure")
+    parser.add_argument(
+        "--no-job", action="store_true", help="skip the XLSX export through the task queue"
+    )
+    parser.add_argument(
+        "--broker",
+        default="redis://127.0.0.1:6379/7",
+        help="Redis for the job measure (default redis://127.0.0.1:6379/7)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     DB_NAME = args.db_name
@@ -379,8 +505,16 @@ def main() -> None:
         connections.close_all()  # the workers open their own
 
         results = {"copy": run_worker("copy")}
+        # The streamed measures stream whatever their size: no threshold turns them into jobs.
+        streamed = os.environ | {
+            "COLLAB_EXPORT_SYNC_ROWS": str(10**9),
+            "COLLAB_EXPORT_SYNC_ROWS_XLSX": str(10**9),
+        }
         for export_format in args.formats.split(","):
-            results[export_format] = run_worker(export_format)
+            results[export_format] = run_worker(export_format, streamed)
+        if not args.no_job:
+            with tempfile.TemporaryDirectory(prefix="bench-export-var-") as var_dir:
+                results["job"] = run_worker("job", job_environment(args.broker, var_dir))
     finally:
         if not args.keep:
             from django.db import connections
@@ -415,6 +549,17 @@ def main() -> None:
             f"{name}: {rows:,} of {args.rows:,} rows, {ratio:.0%} of COPY"
             f" (target {TARGET_RATIO:.0%}), {growth:.1f} MB growth"
             f" (target {TARGET_GROWTH_MB} MB): {'met' if met else 'NOT MET'}"
+        )
+    if "job" in results:
+        job = results["job"]
+        versus = ""
+        if "xlsx" in results:
+            ratio = job["seconds"] / results["xlsx"]["seconds"]
+            versus = f", {ratio:.2f}x the streamed XLSX's time"
+        print(
+            f"job: {job['rows']:,} rows of XLSX end to end through the worker in"
+            f" {job['seconds']:.1f} s (request to last byte downloaded; the task itself"
+            f" {job['worker_seconds']:.1f} s){versus}"
         )
     print(f"Total time {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs.")
     print(f"Command: {command}")
