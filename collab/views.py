@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseInlineFormSet, ModelForm
 from django.forms.formsets import all_valid
@@ -48,6 +48,27 @@ def has_any_right(user: Any, action: Action | str) -> bool:
     return restrict(rights_root()._default_manager.all(), user, action).exists()
 
 
+def fetch_for(
+    user: Any, queryset: QuerySet, action: Action, *, lock: bool = False, **lookup: Any
+) -> Model:
+    """The row of `queryset` matching `lookup` that `user` may act on with `action`.
+
+    The one place that decides 403 or 404 (DESIGN "Rights"): a row the user may see but not act
+    on is a 403; a row outside the user's programmes, or none at all, is a 404 (its existence is
+    not revealed). `lock` takes the row with SELECT … FOR UPDATE (inside a transaction).
+    """
+    rows = queryset.select_for_update() if lock else queryset
+    obj = restrict(rows, user, action).filter(**lookup).first()
+    if obj is not None:
+        return obj
+    if (
+        action is not Action.VIEW
+        and restrict(queryset, user, Action.VIEW).filter(**lookup).exists()
+    ):
+        raise PermissionDenied(_("You do not coordinate this programme."))
+    raise Http404(_("Not found."))
+
+
 # Browser drafts of the long forms (collab/app.js): their keys, and the session entry that names
 # the one a successful save makes obsolete.
 DRAFT_PREFIX = "collab-draft:"
@@ -71,7 +92,21 @@ class RightsMixin(LoginRequiredMixin):
         return restrict(queryset, self.request.user, action or self.action)
 
 
-class ObjectListView(RightsMixin, generic.ListView):
+class FallbackTemplateMixin:
+    """The template Django's naming finds (`<app>/<model>_list.html`, `<model>_form.html`…)
+    when the app has one, else the generic `fallback_template`; `template_name` still wins."""
+
+    fallback_template: ClassVar[str]
+
+    def get_template_names(self) -> list[str]:
+        try:
+            names = super().get_template_names()  # type: ignore[misc]
+        except ImproperlyConfigured:  # neither a template_name nor a model to name one after
+            names = []
+        return [*names, self.fallback_template]
+
+
+class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
     """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class`,
     `template_name`, and `export_spec` (its columns, from the app's exports.py).
 
@@ -82,6 +117,7 @@ class ObjectListView(RightsMixin, generic.ListView):
     filterset_class: ClassVar[type | None] = None
     export_spec: ClassVar[exports.ExportSpec | None] = None
     export_action: ClassVar[Action] = Action.VIEW
+    fallback_template = "collab/list.html"
     paginate_by = 50
     # Page numbers as typed, seek cursors on the next/previous links, estimated counts on
     # PostgreSQL for long lists (collab/pagination.py).
@@ -215,8 +251,7 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
     history_children: ClassVar[tuple[str, ...] | None] = None
 
     def get_object(self, queryset: QuerySet | None = None) -> Model:
-        queryset = self.restricted(self.queryset.all(), Action.VIEW)
-        return get_object_or_404(queryset, **self.lookup())
+        return fetch_for(self.request.user, self.queryset.all(), Action.VIEW, **self.lookup())
 
     def lookup(self) -> dict[str, Any]:
         if self.slug_url_kwarg in self.kwargs:
@@ -247,7 +282,7 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
         return ()
 
 
-class ProgramScopedFormMixin:
+class ProgramScopedFormMixin(FallbackTemplateMixin):
     """Passes the user and programme to the form, whose choices are limited to the user's rights.
 
     After the write, inside the same transaction, the record must still belong to a programme the
@@ -257,6 +292,7 @@ class ProgramScopedFormMixin:
     request: HttpRequest
     object: Model | None
     success_message: ClassVar[str] = ""
+    fallback_template = "collab/form.html"
 
     def get_program(self):
         return None
@@ -286,28 +322,47 @@ class ProgramScopedFormMixin:
         return f"{DRAFT_PREFIX}{self.request.user.pk}:{self.request.path}"
 
     def form_valid(self, form: ModelForm) -> HttpResponse:
-        with transaction.atomic():
-            conflict = self.check_version(form)
-            if conflict is not None:
-                return self.version_conflict(form, conflict)
-            self.object = self.save_form(form)
-            allowed = restrict(
-                rights_root()._default_manager.filter(pk=self.object.program_id),
-                self.request.user,
-                Action.COORDINATE,
-            )
-            if not allowed.exists():
-                transaction.set_rollback(True)
-                form.add_error(None, _("You may only record data in programmes you coordinate."))
-                return self.form_invalid(form)  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                conflict = self.check_version(form)
+                if conflict is not None:
+                    return self.version_conflict(form, conflict)
+                self.object = self.save_form(form)
+                if not self.still_coordinated(self.object):
+                    transaction.set_rollback(True)
+                    form.add_error(
+                        None, _("You may only record data in programmes you coordinate.")
+                    )
+                    return self.form_invalid(form)  # type: ignore[attr-defined]
+        except ValidationError:
+            # The save refused (rolled back): the errors are on the forms, beside their fields.
+            return self.form_invalid(form)  # type: ignore[attr-defined]
         if self.success_message:
             messages.success(self.request, self.success_message)
         # The next page tells the browser to drop this form's draft (collab.context_processors).
         self.request.session[DRAFT_SAVED_SESSION_KEY] = self.draft_key()
         return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
 
+    def still_coordinated(self, obj: Model) -> bool:
+        """Whether the saved record belongs to a programme the user coordinates (its programme
+        as saved, so that a crafted POST cannot move it elsewhere)."""
+        saved = type(obj)._default_manager.filter(pk=obj.pk)
+        return restrict(saved, self.request.user, Action.COORDINATE).exists()
+
     def save_form(self, form: ModelForm) -> Model:
-        return form.save()
+        """The form's record saved. A unique value taken by a concurrent save between the form's
+        check and this one: validated again, the form says which field (nothing is saved)."""
+        try:
+            with transaction.atomic():
+                return form.save()
+        except IntegrityError:
+            form.full_clean()
+            if form.is_valid():
+                form.add_error(None, _("Someone else saved the same record at the same time."))
+            raise ValidationError(_("Nothing was saved.")) from None
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
 
     def check_version(self, form: ModelForm) -> Conflict | None:
         """Inside the saving transaction: was the record saved by someone since the form was
@@ -351,17 +406,10 @@ class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
 
     def get_program(self):
         if not hasattr(self, "_program"):
-            slug = self.kwargs["slug"]
             programs = rights_root()._default_manager.all()
-            program = (
-                restrict(programs, self.request.user, Action.COORDINATE).filter(slug=slug).first()
+            self._program = fetch_for(
+                self.request.user, programs, Action.COORDINATE, slug=self.kwargs["slug"]
             )
-            if program is None:
-                visible = restrict(programs, self.request.user, Action.VIEW)
-                if visible.filter(slug=slug).exists():
-                    raise PermissionDenied(_("You do not coordinate this programme."))
-                raise_not_found()
-            self._program = program
         return self._program
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -392,13 +440,9 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
     version_children: ClassVar[tuple[str, ...]] = ()
 
     def get_object(self, queryset: QuerySet | None = None) -> Model:
-        base = self.queryset.all()
-        obj = self.restricted(base, Action.COORDINATE).filter(pk=self.kwargs["pk"]).first()
-        if obj is None:
-            if self.restricted(base, Action.VIEW).filter(pk=self.kwargs["pk"]).exists():
-                raise PermissionDenied(_("You do not coordinate this programme."))
-            raise_not_found()
-        return obj
+        return fetch_for(
+            self.request.user, self.queryset.all(), Action.COORDINATE, pk=self.kwargs["pk"]
+        )
 
     def get_program(self):
         return getattr(self.object, "program", None)
@@ -423,35 +467,96 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
         return context
 
 
-class ObjectArchiveView(RightsMixin, generic.View):
-    """POST only: archive a record (`archive = True`) or bring it back, for its coordinators.
+class ChildCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
+    """Add a row to a record of a programme the user coordinates (a measurement to an indicator,
+    a progress entry to a commitment): `/<records>/<pk>/<rows>/new/`, the pk being the record's.
+
+    Declare `parent_queryset` and `parent_field` (the row's foreign key to the record). Rights
+    are those of editing the record (visible but not coordinated → 403, else 404); after saving,
+    back to the record's page.
+    """
+
+    action = Action.COORDINATE
+    parent_queryset: ClassVar[QuerySet]
+    parent_field: ClassVar[str]
+
+    def get_parent(self) -> Model:
+        if not hasattr(self, "_parent"):
+            self._parent = fetch_for(
+                self.request.user,
+                self.parent_queryset.all(),
+                Action.COORDINATE,
+                pk=self.kwargs["pk"],
+            )
+        return self._parent
+
+    def get_program(self):
+        return self.get_parent().program
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.form_class._meta.model(**{self.parent_field: self.get_parent()})
+        return kwargs
+
+    def get_success_url(self) -> str:
+        return self.get_parent().get_absolute_url()
+
+    def cancel_url(self) -> str:
+        """Back to the record, else its programme."""
+        parent = self.get_parent()
+        if hasattr(parent, "get_absolute_url"):
+            return parent.get_absolute_url()
+        return self.get_program().get_absolute_url()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(program=self.get_program(), parent=self.get_parent())
+        return context
+
+
+class ObjectActionView(RightsMixin, generic.View):
+    """POST only: one change to one record, by its coordinators (archive it, mark it done).
+
+    The record is taken through the one 403-or-404 decision with a row lock; `perform` changes
+    it inside that transaction and returns the message to show (or None); then back to
+    `redirect_url`, by default the record's page.
+    """
+
+    action = Action.COORDINATE
+    http_method_names = ["post"]
+    queryset: ClassVar[QuerySet | None] = None
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        with transaction.atomic():
+            base = self.queryset.all()
+            obj = fetch_for(request.user, base, Action.COORDINATE, lock=True, pk=pk)
+            message = self.perform(obj)
+        if message:
+            messages.success(request, message)
+        return HttpResponseRedirect(self.redirect_url(obj))
+
+    def perform(self, obj: Model) -> str | None:
+        raise NotImplementedError
+
+    def redirect_url(self, obj: Model) -> str:
+        return obj.get_absolute_url()
+
+
+class ObjectArchiveView(ObjectActionView):
+    """Archive a record, or with `.as_view(archive=False)` bring it back.
 
     Archived records leave the lists (their FilterSet hides them unless asked) but keep their
     page and history; deleting is left to admins, in the admin.
     """
 
-    action = Action.COORDINATE
-    http_method_names = ["post"]
-    queryset: ClassVar[QuerySet]
     archive: ClassVar[bool] = True
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        with transaction.atomic():
-            base = self.queryset.all()
-            obj = self.restricted(base.select_for_update(), Action.COORDINATE).filter(pk=pk).first()
-            if obj is None:
-                if self.restricted(base, Action.VIEW).filter(pk=pk).exists():
-                    raise PermissionDenied(_("You do not coordinate this programme."))
-                raise_not_found()
-            changed = obj.set_archived(self.archive, user=request.user)
-        if changed and self.archive:
-            messages.success(
-                request,
-                _("Archived: it no longer appears in lists. Its page and history remain."),
-            )
-        elif changed:
-            messages.success(request, _("Restored from the archive."))
-        return HttpResponseRedirect(obj.get_absolute_url())
+    def perform(self, obj: Model) -> str | None:
+        if not obj.set_archived(self.archive, user=self.request.user):
+            return None
+        if self.archive:
+            return _("Archived: it no longer appears in lists. Its page and history remain.")
+        return _("Restored from the archive.")
 
 
 class RowFormsetsMixin:
@@ -484,10 +589,7 @@ class RowFormsetsMixin:
     def form_valid(self, form: BaseForm) -> HttpResponse:
         if not all_valid(self.formsets.values()):
             return self.form_invalid(form)  # type: ignore[attr-defined]
-        try:
-            return super().form_valid(form)  # type: ignore[misc]
-        except ValidationError:
-            return self.form_invalid(form)  # type: ignore[attr-defined]
+        return super().form_valid(form)  # type: ignore[misc]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -532,10 +634,6 @@ def describe_errors(form: BaseForm, row: str = "") -> list[str]:
         where = ": ".join(str(part) for part in parts if part)
         lines.extend(f"{where}: {error}" if where else str(error) for error in errors)
     return lines
-
-
-def raise_not_found() -> None:
-    raise Http404(_("Not found."))
 
 
 # --- exports made in the background (collab.export_jobs) ----------------------------------------
