@@ -40,7 +40,6 @@ class PartnerListView(ObjectListView):
 
 class PartnerDetailView(ObjectDetailView):
     queryset = Partner.objects.for_list()
-    template_name = "partners/partner_detail.html"
     history_children = ()  # contacts are personal data: their history stays in the admin
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

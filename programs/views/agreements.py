@@ -51,7 +51,6 @@ class AgreementListView(ObjectListView):
 
 class AgreementDetailView(ObjectDetailView):
     queryset = Agreement.objects.for_detail()
-    template_name = "programs/agreement_detail.html"
     history_children = ("signatories", "clauses")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -104,7 +103,6 @@ class AgreementFormMixin(RowFormsetsMixin):
 
     form_class = forms.AgreementForm
     formset_classes = forms.AGREEMENT_FORMSETS
-    template_name = "programs/agreement_form.html"
     details_title = _("Agreement")
     success_message = _("The agreement was saved.")
 
@@ -150,11 +148,6 @@ class AgreementEditView(AgreementFormMixin, ObjectEditView):
 
 class AgreementArchiveView(ObjectArchiveView):
     queryset = Agreement.objects.all()
-
-
-class AgreementUnarchiveView(ObjectArchiveView):
-    queryset = Agreement.objects.all()
-    archive = False
 
 
 def document_filename(agreement: Agreement) -> str:
@@ -222,7 +215,7 @@ urlpatterns = [
     ),
     path(
         "agreements/<int:pk>/unarchive/",
-        AgreementUnarchiveView.as_view(),
+        AgreementArchiveView.as_view(archive=False),
         name="agreement_unarchive",
     ),
     path(

@@ -45,7 +45,6 @@ class ProgramListView(ObjectListView):
 class ProgramDetailView(ObjectDetailView):
     queryset = Program.objects.for_detail()
     slug_field = "slug"
-    template_name = "programs/program_detail.html"
     history_children = ("memberships",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -134,14 +133,12 @@ class SiteListView(ObjectListView):
 
 class SiteDetailView(ObjectDetailView):
     queryset = Site.objects.for_list()
-    template_name = "programs/site_detail.html"
     history_children = ()
 
 
 class SiteCreateView(ObjectCreateView):
     model = Site
     form_class = forms.SiteCreateForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add a pilot site")}
     success_message = _("The site was saved.")
 
@@ -149,7 +146,6 @@ class SiteCreateView(ObjectCreateView):
 class SiteEditView(ObjectEditView):
     queryset = Site.objects.all()
     form_class = forms.SiteForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit pilot site")}
     success_message = _("The site was saved.")
 
