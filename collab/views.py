@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from collab import export_jobs, exports
+from collab.columns import ColumnSpec
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
 from collab.history import HISTORY_LIMIT, record_history
 from collab.models import ExportJob
@@ -107,15 +108,16 @@ class FallbackTemplateMixin:
 
 
 class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
-    """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class`,
-    `template_name`, and `export_spec` (its columns, from the app's exports.py).
+    """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class` and
+    `columns` (the spec of its table and export, from the app's exports.py; collab.columns).
+    The page is `<app>/<model>_list.html` when the app has one, else collab/list.html.
 
     `?export=csv|xlsx|json` returns every filtered row the user may act on with
     `export_action`, streamed, instead of the page (DESIGN "Pages and URLs").
     """
 
     filterset_class: ClassVar[type | None] = None
-    export_spec: ClassVar[exports.ExportSpec | None] = None
+    columns: ClassVar[ColumnSpec | None] = None
     export_action: ClassVar[Action] = Action.VIEW
     fallback_template = "collab/list.html"
     paginate_by = 50
@@ -146,7 +148,7 @@ class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
         # Past the threshold the file is built by a task; the user watches its page.
         if export_jobs.too_large(queryset, export_format):
             return export_jobs.start(self.request, export_format)
-        return exports.export_response(self.export_spec, queryset, self.request, export_format)
+        return exports.export_response(self.columns, queryset, self.request, export_format)
 
     def export_plan(self, export_format: str) -> tuple[QuerySet | None, list[str]]:
         """The rows `?export=` writes (restricted to the user, filtered), or why not. The same
@@ -155,7 +157,7 @@ class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
             self.request.user, self.export_action
         ):
             raise PermissionDenied(_("You have no right to export these records."))
-        if self.export_spec is None or export_format not in exports.FORMATS:
+        if self.columns is None or export_format not in exports.FORMATS:
             return None, [
                 _("Unknown export format “%(format)s”. Choose CSV, Excel (xlsx) or JSON.")
                 % {"format": export_format[:20]}
@@ -232,7 +234,9 @@ class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
             query_without_page=query.urlencode(),
             can_coordinate=has_any_right(self.request.user, Action.COORDINATE),
             # The page itself needs VIEW; only a stricter export right costs a query.
-            can_export=self.export_spec is not None
+            table_columns=self.columns.shown if self.columns else (),
+            table_template=self.columns.table_template if self.columns else None,
+            can_export=self.columns is not None
             and (
                 self.export_action is Action.VIEW
                 or has_any_right(self.request.user, self.export_action)

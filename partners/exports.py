@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from collab.exports import URL, Column, ExportSpec
+from collab.columns import URL, Column, ColumnSpec
 
 from .models import PartnerKind, Pillar
 
-PARTNER_COLUMNS = ExportSpec(
+PARTNER_COLUMNS = ColumnSpec(
     filename="mitra",
     columns=(
         Column("name", _("Name")),

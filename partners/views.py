@@ -33,7 +33,7 @@ def register_page_sections(sections: PageSections) -> None:
 class PartnerListView(ObjectListView):
     queryset = Partner.objects.for_list()
     filterset_class = PartnerFilterSet
-    export_spec = PARTNER_COLUMNS
+    columns = PARTNER_COLUMNS
     template_name = "partners/partner_list.html"
     extra_context = {"list_title": _("Partners")}
 

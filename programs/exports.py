@@ -21,7 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from collab.exports import AMOUNT, Column, ExportSpec, JoinedText, count_of
+from collab.columns import AMOUNT, Column, ColumnSpec
+from collab.exports import JoinedText, count_of
 from partners.models import Partner, Pillar
 
 from .models import (
@@ -70,7 +71,7 @@ def annotate_agreements(queryset: QuerySet) -> QuerySet:
     )
 
 
-AGREEMENT_COLUMNS = ExportSpec(
+AGREEMENT_COLUMNS = ColumnSpec(
     filename="perjanjian",
     columns=(
         Column("number", _("Number")),
@@ -95,7 +96,7 @@ AGREEMENT_COLUMNS = ExportSpec(
 
 # --- commitments ---------------------------------------------------------------------------------
 
-COMMITMENT_COLUMNS = ExportSpec(
+COMMITMENT_COLUMNS = ColumnSpec(
     filename="komitmen",
     columns=(
         Column("title", _("Title")),
@@ -125,7 +126,7 @@ def annotate_meetings(queryset: QuerySet) -> QuerySet:
     )
 
 
-MEETING_COLUMNS = ExportSpec(
+MEETING_COLUMNS = ColumnSpec(
     filename="rapat",
     columns=(
         Column("title", _("Title")),
@@ -147,7 +148,7 @@ MEETING_COLUMNS = ExportSpec(
 
 # --- work plan (action items) --------------------------------------------------------------------
 
-ACTION_ITEM_COLUMNS = ExportSpec(
+ACTION_ITEM_COLUMNS = ColumnSpec(
     filename="rencana-kerja",
     columns=(
         Column("title", _("Title")),
@@ -171,7 +172,7 @@ ACTION_ITEM_COLUMNS = ExportSpec(
 
 # --- sites ---------------------------------------------------------------------------------------
 
-SITE_COLUMNS = ExportSpec(
+SITE_COLUMNS = ColumnSpec(
     filename="lokasi",
     columns=(
         Column("name", _("Name")),
@@ -200,7 +201,7 @@ def annotate_programs(queryset: QuerySet) -> QuerySet:
     )
 
 
-PROGRAM_COLUMNS = ExportSpec(
+PROGRAM_COLUMNS = ColumnSpec(
     filename="program",
     columns=(
         Column("name", _("Name")),

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 class AgreementListView(ObjectListView):
     queryset = Agreement.objects.for_list()
     filterset_class = filtersets.AgreementFilterSet
-    export_spec = exports.AGREEMENT_COLUMNS
+    columns = exports.AGREEMENT_COLUMNS
     export_action = Action.EXPORT  # staff, and coordinators for their own programmes
     template_name = "programs/agreement_list.html"
     extra_context = {"list_title": _("Agreements")}

@@ -27,7 +27,7 @@ from ..services import commitments as services
 class CommitmentListView(ObjectListView):
     queryset = Commitment.objects.for_list()
     filterset_class = filtersets.CommitmentFilterSet
-    export_spec = exports.COMMITMENT_COLUMNS
+    columns = exports.COMMITMENT_COLUMNS
     template_name = "programs/commitment_list.html"
     extra_context = {"list_title": _("Commitments")}
 

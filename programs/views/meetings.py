@@ -28,7 +28,7 @@ from ..models import ActionItem, Meeting, Program
 class MeetingListView(ObjectListView):
     queryset = Meeting.objects.for_list()
     filterset_class = filtersets.MeetingFilterSet
-    export_spec = exports.MEETING_COLUMNS
+    columns = exports.MEETING_COLUMNS
     template_name = "programs/meeting_list.html"
     extra_context = {"list_title": _("Meetings")}
 
@@ -90,7 +90,7 @@ class MeetingArchiveView(ObjectArchiveView):
 class ActionItemListView(ObjectListView):
     queryset = ActionItem.objects.for_list()
     filterset_class = filtersets.ActionItemFilterSet
-    export_spec = exports.ACTION_ITEM_COLUMNS
+    columns = exports.ACTION_ITEM_COLUMNS
     template_name = "programs/actionitem_list.html"
     extra_context = {"list_title": _("Work plan and follow-ups")}
 

@@ -37,7 +37,7 @@ from ..models import (
 class ProgramListView(ObjectListView):
     queryset = Program.objects.for_list()
     filterset_class = filtersets.ProgramFilterSet
-    export_spec = exports.PROGRAM_COLUMNS
+    columns = exports.PROGRAM_COLUMNS
     template_name = "programs/program_list.html"
     extra_context = {"list_title": _("Programmes")}
 
@@ -126,7 +126,7 @@ def page_sections(program: Program, per_section: int = 10, per_pillar: int = 12)
 class SiteListView(ObjectListView):
     queryset = Site.objects.for_list()
     filterset_class = filtersets.SiteFilterSet
-    export_spec = exports.SITE_COLUMNS
+    columns = exports.SITE_COLUMNS
     template_name = "programs/site_list.html"
     extra_context = {"list_title": _("Pilot sites")}
 
