@@ -34,7 +34,6 @@ class PartnerListView(ObjectListView):
     queryset = Partner.objects.for_list()
     filterset_class = PartnerFilterSet
     columns = PARTNER_COLUMNS
-    template_name = "partners/partner_list.html"
     extra_context = {"list_title": _("Partners")}
 
 
