@@ -45,7 +45,6 @@ class AgreementListView(ObjectListView):
     filterset_class = filtersets.AgreementFilterSet
     columns = exports.AGREEMENT_COLUMNS
     export_action = Action.EXPORT  # staff, and coordinators for their own programmes
-    template_name = "programs/agreement_list.html"
     extra_context = {"list_title": _("Agreements")}
 
 

@@ -28,7 +28,6 @@ class CommitmentListView(ObjectListView):
     queryset = Commitment.objects.for_list()
     filterset_class = filtersets.CommitmentFilterSet
     columns = exports.COMMITMENT_COLUMNS
-    template_name = "programs/commitment_list.html"
     extra_context = {"list_title": _("Commitments")}
 
     def known_count(self) -> int | None:

@@ -29,7 +29,6 @@ class MeetingListView(ObjectListView):
     queryset = Meeting.objects.for_list()
     filterset_class = filtersets.MeetingFilterSet
     columns = exports.MEETING_COLUMNS
-    template_name = "programs/meeting_list.html"
     extra_context = {"list_title": _("Meetings")}
 
 
@@ -91,7 +90,6 @@ class ActionItemListView(ObjectListView):
     queryset = ActionItem.objects.for_list()
     filterset_class = filtersets.ActionItemFilterSet
     columns = exports.ACTION_ITEM_COLUMNS
-    template_name = "programs/actionitem_list.html"
     extra_context = {"list_title": _("Work plan and follow-ups")}
 
 

@@ -38,7 +38,6 @@ class ProgramListView(ObjectListView):
     queryset = Program.objects.for_list()
     filterset_class = filtersets.ProgramFilterSet
     columns = exports.PROGRAM_COLUMNS
-    template_name = "programs/program_list.html"
     extra_context = {"list_title": _("Programmes")}
 
 
@@ -127,7 +126,6 @@ class SiteListView(ObjectListView):
     queryset = Site.objects.for_list()
     filterset_class = filtersets.SiteFilterSet
     columns = exports.SITE_COLUMNS
-    template_name = "programs/site_list.html"
     extra_context = {"list_title": _("Pilot sites")}
 
 
