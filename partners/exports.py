@@ -31,6 +31,7 @@ PARTNER_COLUMNS = ColumnSpec(
         Column("email", _("E-mail")),
         Column("phone", _("Phone")),
         Column("address", _("Address")),
+        Column("description", _("Description"), cell=text("description|truncatewords:12")),
         Column("is_active", _("Active")),
         Column("url", _("Record URL"), source="pk", link="partners:partner_detail"),
     ),
