@@ -640,6 +640,15 @@ def describe_errors(form: BaseForm, row: str = "") -> list[str]:
     return lines
 
 
+def private_download(file: Any, *, filename: str, content_type: str, **cache: bool) -> FileResponse:
+    """`file` as a download that no browser sniffs and no shared cache keeps (`cache`: more
+    Cache-Control directives, e.g. no_store=True or no_cache=True)."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, **cache)
+    return response
+
+
 # --- exports made in the background (collab.export_jobs) ----------------------------------------
 
 EXPORT_CONTENT_TYPES = {
@@ -680,12 +689,7 @@ class ExportDownloadView(LoginRequiredMixin, generic.View):
         path = export_jobs.file_path(job)
         if path is None or export_jobs.expired(job):
             raise Http404
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=job.file_name,
-            content_type=EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream"),
+        content_type = EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream")
+        return private_download(
+            path.open("rb"), filename=job.file_name, content_type=content_type, no_store=True
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        patch_cache_control(response, private=True, no_store=True)
-        return response
