@@ -11,16 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from collab.formsets import add_refusal_errors
 from collab.permissions import Action
 from collab.views import (
     ObjectArchiveView,
@@ -30,12 +26,13 @@ from collab.views import (
     ObjectListView,
     RightsMixin,
     RowFormsetsMixin,
+    fetch_for,
+    private_download,
 )
 
 from .. import exports, filtersets
 from ..forms import agreements as forms
 from ..models import Agreement, Clause
-from ..services import agreements as services
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +90,6 @@ def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
     return outline
 
 
-# Model fields whose errors belong beside another field of the agreement forms.
-AGREEMENT_ERROR_FIELDS = {"parent": "parent_number", "document": "scan"}
-
-
 class AgreementFormMixin(RowFormsetsMixin):
     """The agreement with its signatories, clauses and signed scan, saved all or nothing."""
 
@@ -106,32 +99,8 @@ class AgreementFormMixin(RowFormsetsMixin):
     success_message = _("The agreement was saved.")
 
     def save_form(self, form: forms.AgreementForm) -> Agreement:
-        rows = {prefix: formset.kept_forms() for prefix, formset in self.formsets.items()}
-        try:
-            return services.save_agreement(
-                user=self.request.user,
-                agreement=form.instance,
-                fields=form.agreement_fields(),
-                signatories=[row.row() for row in rows["signatories"]],
-                clauses=[row.row() for row in rows["clauses"]],
-                scan=form.cleaned_data.get("scan"),
-                remove_scan=form.cleaned_data.get("remove_scan", False),
-            )
-        except services.AgreementInvalid as invalid:
-            # The forms passed, the service refused (a concurrent edit, a crafted post): say
-            # which row, as the forms would have.
-            add_refusal_errors(
-                form,
-                rows,
-                part=invalid.part,
-                index=invalid.index,
-                error=invalid.error,
-                renamed=AGREEMENT_ERROR_FIELDS,
-            )
-            raise ValidationError(_("Nothing was saved.")) from invalid
-        except PermissionDenied as denied:
-            form.add_error(None, _("You may only record data in programmes you coordinate."))
-            raise ValidationError(_("Nothing was saved.")) from denied
+        user, formsets = self.request.user, self.formsets
+        return forms.save_agreement_forms(user=user, form=form, formsets=formsets)
 
 
 class AgreementCreateView(AgreementFormMixin, ObjectCreateView):
@@ -159,29 +128,24 @@ def document_filename(agreement: Agreement) -> str:
 
 
 class AgreementDocumentView(RightsMixin, View):
-    """The signed scan, served only through the rights chokepoint (the files have no URL)."""
+    """The signed scan, served only through the rights chokepoint (the files have no URL).
+    Longer than a declaration: a file from storage, which may be missing, not a page."""
 
-    action = Action.VIEW
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         with_scan = Agreement.objects.exclude(document="")
-        agreement = get_object_or_404(self.restricted(with_scan, Action.VIEW), pk=pk)
+        agreement = fetch_for(request.user, with_scan, Action.VIEW, pk=pk)
         try:
             scan = agreement.document.storage.open(agreement.document.name, "rb")
         except FileNotFoundError:
             logger.error("Agreement %s names a scan that is missing from storage.", agreement.pk)
             raise Http404(_("Not found.")) from None
-        response = FileResponse(
-            scan,
-            as_attachment=True,
-            filename=document_filename(agreement),
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
         # Signed documents stay out of shared caches and are fetched afresh after an edit.
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
+        filename = document_filename(agreement)
+        return private_download(
+            scan, filename=filename, content_type="application/pdf", no_cache=True
+        )
 
 
 class AgreementPrintView(ObjectDetailView):

@@ -60,12 +60,9 @@ class MeetingFormMixin(RowFormsetsMixin):
     success_message = _("The meeting was saved.")
 
     def save_form(self, form: forms.MeetingForm) -> Meeting:
-        return forms.save_meeting_forms(
-            program=self.get_program(),  # type: ignore[attr-defined]
-            user=self.request.user,
-            form=form,
-            formsets=self.formsets,
-        )
+        program, formsets = self.get_program(), self.formsets  # type: ignore[attr-defined]
+        user = self.request.user
+        return forms.save_meeting_forms(program=program, user=user, form=form, formsets=formsets)
 
 
 class MeetingCreateView(MeetingFormMixin, ObjectCreateView):
