@@ -38,6 +38,7 @@ class PartnerListView(ObjectListView):
 
 
 class PartnerDetailView(ObjectDetailView):
+    # Longer than a declaration: the sections other apps register, and the contacts.
     queryset = Partner.objects.for_list()
     history_children = ()  # contacts are personal data: their history stays in the admin
 

@@ -41,11 +41,14 @@ class AgreementListView(ObjectListView):
     queryset = Agreement.objects.for_list()
     filterset_class = filtersets.AgreementFilterSet
     columns = exports.AGREEMENT_COLUMNS
-    export_action = Action.EXPORT  # staff, and coordinators for their own programmes
+    # Longer than a declaration: exporting agreements takes the export right (staff, and
+    # coordinators for their own programmes).
+    export_action = Action.EXPORT
     extra_context = {"list_title": _("Agreements")}
 
 
 class AgreementDetailView(ObjectDetailView):
+    # Longer than a declaration: the clauses shown as an outline (clause_outline).
     queryset = Agreement.objects.for_detail()
     history_children = ("signatories", "clauses")
 
@@ -91,7 +94,8 @@ def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
 
 
 class AgreementFormMixin(RowFormsetsMixin):
-    """The agreement with its signatories, clauses and signed scan, saved all or nothing."""
+    """The agreement with its signatories, clauses and signed scan, saved all or nothing.
+    Longer than a declaration: the row formsets and their save, shared by create and edit."""
 
     form_class = forms.AgreementForm
     formset_classes = forms.AGREEMENT_FORMSETS
@@ -149,7 +153,8 @@ class AgreementDocumentView(RightsMixin, View):
 
 
 class AgreementPrintView(ObjectDetailView):
-    """The agreement record laid out for A4 paper, in the interface language."""
+    """The agreement record laid out for A4 paper, in the interface language. Longer than a
+    declaration: the clause outline, the record's address and the day it was printed."""
 
     queryset = Agreement.objects.for_detail()
     template_name = "programs/agreement_print.html"

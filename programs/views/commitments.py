@@ -25,6 +25,7 @@ from ..services import commitments as services
 
 
 class CommitmentListView(ObjectListView):
+    # Longer than a declaration: its count comes from the maintained tallies (known_count).
     queryset = Commitment.objects.for_list()
     filterset_class = filtersets.CommitmentFilterSet
     columns = exports.COMMITMENT_COLUMNS

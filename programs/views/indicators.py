@@ -20,6 +20,7 @@ def indicator_url(indicator: Indicator) -> str:
 
 
 class IndicatorDetailView(ObjectDetailView):
+    # Longer than a declaration: the result and its chart, from the measurements.
     queryset = Indicator.objects.for_detail()
     history_children = ("measurements",)
 
@@ -55,13 +56,14 @@ class IndicatorEditView(IndicatorFormMixin, ObjectEditView):
 
 
 class MeasurementCreateView(ChildCreateView):
+    # Longer than a declaration: an indicator has no get_absolute_url (see IndicatorFormMixin).
     parent_queryset = Indicator.objects.all()
     parent_field = "indicator"
     form_class = forms.MeasurementForm
     extra_context = {"form_title": _("Add a measurement")}
     success_message = _("The measurement was saved.")
 
-    def get_success_url(self) -> str:  # an indicator has no get_absolute_url (see above)
+    def get_success_url(self) -> str:
         return indicator_url(self.get_parent())
 
 

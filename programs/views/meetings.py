@@ -33,6 +33,7 @@ class MeetingListView(ObjectListView):
 
 
 class MeetingDetailView(ObjectDetailView):
+    # Longer than a declaration: representatives are personal data (show_contacts).
     queryset = Meeting.objects.for_detail()
     history_children = ("attendances", "decisions")
 
@@ -52,7 +53,8 @@ class MeetingDetailView(ObjectDetailView):
 
 
 class MeetingFormMixin(RowFormsetsMixin):
-    """The meeting with attendance, decisions, action items and commitments, in one form."""
+    """The meeting with attendance, decisions, action items and commitments, in one form.
+    Longer than a declaration: the row formsets and their save, shared by create and edit."""
 
     form_class = forms.MeetingForm
     formset_classes = forms.MEETING_FORMSETS

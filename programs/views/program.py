@@ -42,6 +42,7 @@ class ProgramListView(ObjectListView):
 
 
 class ProgramDetailView(ObjectDetailView):
+    # Longer than a declaration: the page's bounded sections and pictures (page_sections).
     queryset = Program.objects.for_detail()
     slug_field = "slug"
     history_children = ("memberships",)
@@ -171,7 +172,8 @@ def program_follow_through(request: HttpRequest, program: Program, sections: dic
 
 
 class ProgramCalendarView(View):
-    """The programme's meetings and work-plan due dates as an iCalendar feed.
+    """The programme's meetings and work-plan due dates as an iCalendar feed. Not a declaration:
+    a feed authenticated by the key in its URL, not by a session.
 
     A calendar app cannot sign in, so the link carries the user's secret calendar key
     (collab.UserPreference) instead of a session. The key's user must still be allowed to see
