@@ -24,7 +24,18 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from collab.columns import AMOUNT, Column, ColumnSpec, badge, day, label, link, note, text
+from collab.columns import (
+    AMOUNT,
+    Column,
+    ColumnSpec,
+    StrOrPromise,
+    badge,
+    day,
+    label,
+    link,
+    note,
+    text,
+)
 from collab.exports import JoinedText, count_of
 from partners.models import Partner, Pillar
 
@@ -46,6 +57,15 @@ from .models import (
 PROGRAMME = link("program.name", to="program")
 NOWRAP = "text-nowrap"
 END = "text-end"
+
+
+def counted(
+    key: str, label: StrOrPromise, source: str, count: str, heading: StrOrPromise = ""
+) -> Column:
+    """A number of related rows: exported from the spec's annotation `source`, shown on the page
+    from the list queryset's own count `count`, right-aligned."""
+    return Column(key, label, source=source, heading=heading, cell=text(count, None), css=END)
+
 
 # --- agreements ----------------------------------------------------------------------------------
 
@@ -92,21 +112,8 @@ AGREEMENT_COLUMNS = ColumnSpec(
         Column("signed_at", _("Signed at")),
         Column("effective_from", _("Effective from")),
         Column("expires_on", _("Expires on")),
-        Column(
-            "signatories",
-            _("Signatories"),
-            source="export_signatories",
-            cell=text("signatory_count", None),
-            css=END,
-        ),
-        Column(
-            "clauses",
-            _("Number of clauses"),
-            source="export_clauses",
-            heading=_("Clauses"),
-            cell=text("clause_count", None),
-            css=END,
-        ),
+        counted("signatories", _("Signatories"), "export_signatories", "signatory_count"),
+        counted("clauses", _("Number of clauses"), "export_clauses", "clause_count", _("Clauses")),
         Column("meeting", _("Meeting"), source="meeting__title"),
         Column("commitments", _("Number of linked commitments"), source="export_commitments"),
         Column("has_scan", _("Signed scan attached"), source="export_has_scan"),
@@ -179,21 +186,19 @@ MEETING_COLUMNS = ColumnSpec(
         Column("chair", _("Chair")),
         Column("moderator", _("Moderator")),
         Column("participants", _("Number of participants"), source="participant_count"),
-        Column(
+        counted(
             "organisations",
             _("Attending organisations"),
-            source="export_attendances",
-            heading=_("Organisations"),
-            cell=text("attendance_count", None),
-            css=END,
+            "export_attendances",
+            "attendance_count",
+            _("Organisations"),
         ),
-        Column(
+        counted(
             "decisions",
             _("Number of decisions"),
-            source="export_decisions",
-            heading=_("Decisions"),
-            cell=text("decision_count", None),
-            css=END,
+            "export_decisions",
+            "decision_count",
+            _("Decisions"),
         ),
         Column("summary", _("Summary")),
         Column("url", _("Record URL"), source="pk", link="programs:meeting_detail"),
