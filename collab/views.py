@@ -27,6 +27,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -522,8 +523,8 @@ class ObjectActionView(RightsMixin, generic.View):
     """POST only: one change to one record, by its coordinators (archive it, mark it done).
 
     The record is taken through the one 403-or-404 decision with a row lock; `perform` changes
-    it inside that transaction and returns the message to show (or None); then back to
-    `redirect_url`, by default the record's page.
+    it inside that transaction and returns the message to show (or None); then back to the
+    posted `next` when it is this site's, else to `redirect_url`, by default the record's page.
     """
 
     action = Action.COORDINATE
@@ -537,7 +538,11 @@ class ObjectActionView(RightsMixin, generic.View):
             message = self.perform(obj)
         if message:
             messages.success(request, message)
-        return HttpResponseRedirect(self.redirect_url(obj))
+        # Back to the page the button was on when it says so (and it is this site's).
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = self.redirect_url(obj)
+        return HttpResponseRedirect(target)
 
     def perform(self, obj: Model) -> str | None:
         raise NotImplementedError
