@@ -234,9 +234,9 @@ class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
             filter_form=self.filterset.form if self.filterset else None,
             query_without_page=query.urlencode(),
             can_coordinate=has_any_right(self.request.user, Action.COORDINATE),
-            # The page itself needs VIEW; only a stricter export right costs a query.
             table_columns=self.columns.shown if self.columns else (),
             table_template=self.columns.table_template if self.columns else None,
+            # The page itself needs VIEW; only a stricter export right costs a query.
             can_export=self.columns is not None
             and (
                 self.export_action is Action.VIEW
@@ -339,8 +339,11 @@ class ProgramScopedFormMixin(FallbackTemplateMixin):
                         None, _("You may only record data in programmes you coordinate.")
                     )
                     return self.form_invalid(form)  # type: ignore[attr-defined]
-        except ValidationError:
-            # The save refused (rolled back): the errors are on the forms, beside their fields.
+        except ValidationError as refused:
+            # The save refused (rolled back): its errors are on the forms, beside their fields,
+            # or, when it put none there, above the form.
+            if not form.errors:
+                form.add_error(None, refused.messages)
             return self.form_invalid(form)  # type: ignore[attr-defined]
         if self.success_message:
             messages.success(self.request, self.success_message)

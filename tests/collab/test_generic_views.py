@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import resolve, reverse
 
@@ -15,6 +15,7 @@ from collab.views import fetch_for
 from programs.forms.indicators import MeasurementForm
 from programs.models import ActionItem, Commitment, Measurement
 from programs.services.program import grant_coordinator, grant_viewer
+from programs.views import commitments
 from programs.views.meetings import MeetingArchiveView
 from tests.factories import (
     ActionItemFactory,
@@ -175,3 +176,23 @@ def test_a_page_uses_its_apps_template_when_there_is_one(
 
     assert response.status_code == 200
     assert response.templates[0].name == template
+
+
+def test_a_refusal_the_form_did_not_foresee_is_shown_above_it(client_for, program, monkeypatch):
+    """A service that refuses after the form passed, naming no field: the page says it, saves
+    nothing, and is no 500."""
+    commitment = CommitmentFactory(program=program)
+
+    def refuse(**kwargs):
+        raise ValidationError("Komitmen ini sedang dikunci.")
+
+    monkeypatch.setattr(commitments.services, "record_commitment_update", refuse)
+
+    response = client_for("coordinator").post(
+        reverse("programs:commitmentupdate_create", args=[commitment.pk]),
+        {"status": commitment.status, "progress": "40", "note": ""},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Komitmen ini sedang dikunci."]
+    assert not commitment.updates.exists()
