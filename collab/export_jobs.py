@@ -317,7 +317,7 @@ def build(job: ExportJob, attempt: Run) -> tuple[str, str]:
                 raise ExportFailed("; ".join(errors))
             total = queryset.count()
             attempt.update(total=total)
-            spec = view.export_spec
+            spec = view.columns
             rows = CountingRows(
                 spec,
                 queryset,

@@ -1,8 +1,9 @@
 """Export writers shared by every list (`?export=csv|xlsx|json`) and by the admin exports.
 
-A list view declares *what* to export (an `ExportSpec` of `Column`s, kept in each app's
-`exports.py`); this module decides *how*: one `.values_list()` query iterated in chunks, cells
-converted per format, written as it is read. Memory stays bounded for any number of rows:
+A list view declares *what* it shows and exports (a `collab.columns.ColumnSpec` of `Column`s,
+kept in each app's `exports.py`); this module decides *how* the export is written: one
+`.values_list()` query iterated in chunks, cells converted per format, written as it is read.
+Memory stays bounded for any number of rows:
 
 - CSV and JSON are generated while the response is sent (`StreamingHttpResponse`);
 - XLSX too: `collab.xlsx` writes the sheet's XML itself into a zip whose bytes are sent as they
@@ -22,7 +23,6 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -33,14 +33,13 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
-from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 from collab import xlsx
+from collab.columns import Column, ColumnSpec, StrOrPromise
 
 T = TypeVar("T")
-StrOrPromise = str | Promise
 
 EXPORT_PARAM = "export"
 CHUNK_SIZE = 2000  # rows fetched per round trip (and per server-side cursor fetch on PostgreSQL)
@@ -64,64 +63,7 @@ def escape_formula(value: T) -> T | str:
     return value
 
 
-# --- declaring an export -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One exported column.
-
-    `key` names the column in JSON and, unless `source` is given, is the `.values_list()` name
-    it reads (a field path such as `program__name` or an annotation added by the spec's
-    `annotate`). `choices` turns a stored code into its label; `link` turns the value into the
-    absolute URL of that page (URL name, value passed as `link_kwarg`). `kind` tells a
-    spreadsheet what the values are when their type does not: `AMOUNT` (rupiah, a number with
-    the currency's format) or `URL` (a hyperlink; link columns are URLs without saying so).
-    """
-
-    key: str
-    label: StrOrPromise
-    source: str = ""
-    choices: Sequence[tuple[Any, StrOrPromise]] | None = None
-    link: str = ""
-    link_kwarg: str = "pk"
-    kind: str = ""
-
-    @property
-    def field(self) -> str:
-        return self.source or self.key
-
-    @property
-    def cell_kind(self) -> str:
-        return URL if self.link else self.kind
-
-
-AMOUNT = xlsx.AMOUNT
-URL = xlsx.URL
-
-
-def _no_annotations(queryset: QuerySet) -> QuerySet:
-    return queryset
-
-
-@dataclass(frozen=True)
-class ExportSpec:
-    """What a list exports: the file name's stem, the columns, and the annotations they read.
-
-    `annotate` must add values with constant queries per chunk (subqueries or joins, never a
-    query per row).
-    """
-
-    filename: str
-    columns: tuple[Column, ...]
-    annotate: Callable[[QuerySet], QuerySet] = field(default=_no_annotations)
-
-    def file_name(self, extension: str, today: datetime.date | None = None) -> str:
-        """`perjanjian-2026-11-22.csv`: what and when (today in the site's time zone)."""
-        return f"{self.filename}-{(today or timezone.localdate()).isoformat()}.{extension}"
-
-
-# Query helpers for `ExportSpec.annotate`: one correlated subquery each, constant queries.
+# Query helpers for `ColumnSpec.annotate`: one correlated subquery each, constant queries.
 
 
 def count_of(queryset: QuerySet, to_parent: str) -> Coalesce:
@@ -197,15 +139,15 @@ class ExportRows:
     its language), because the rows of a streamed response are produced after the view returns.
     """
 
-    def __init__(self, spec: ExportSpec, queryset: QuerySet, request: HttpRequest) -> None:
+    def __init__(self, spec: ColumnSpec, queryset: QuerySet, request: HttpRequest) -> None:
         self.spec = spec
-        self.headers = [str(column.label) for column in spec.columns]
-        self.keys = [column.key for column in spec.columns]
+        self.headers = [str(column.label) for column in spec.exported]
+        self.keys = [column.key for column in spec.exported]
         self.yes, self.no = gettext("yes"), gettext("no")  # booleans in CSV
-        fields = list(dict.fromkeys(column.field for column in spec.columns))
+        fields = list(dict.fromkeys(column.field for column in spec.exported))
         self.queryset = spec.annotate(queryset).values_list(*fields)
         self.plan: list[tuple[int, Callable[[Any], Any] | None]] = []
-        for column in spec.columns:
+        for column in spec.exported:
             convert = None
             if column.link:
                 convert = _link_builder(request, column)
@@ -316,7 +258,7 @@ def _streamed_xlsx(rows: ExportRows) -> Iterator[bytes]:
     return xlsx.stream_workbook(
         rows.spec.filename,
         rows.headers,
-        [column.cell_kind for column in rows.spec.columns],
+        [column.cell_kind for column in rows.spec.exported],
         rows,
         yes=rows.yes,
         no=rows.no,
@@ -363,7 +305,7 @@ FORMATS: Sequence[str] = tuple(WRITERS)
 
 
 def export_response(
-    spec: ExportSpec, queryset: QuerySet, request: HttpRequest, export_format: str
+    spec: ColumnSpec, queryset: QuerySet, request: HttpRequest, export_format: str
 ) -> HttpResponseBase:
     """`queryset` (already restricted and filtered) written as `export_format` (one of FORMATS)."""
     rows = ExportRows(spec, queryset, request)

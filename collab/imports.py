@@ -297,6 +297,8 @@ class SpreadsheetResource(FormulaEscapingResourceMixin, resources.ModelResource)
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
     # columns a file must have
     required_columns: ClassVar[tuple[str, ...]] = ()
+    # choice columns whose accepted values the import page lists
+    choice_columns: ClassVar[tuple[str, ...]] = ()
 
     def import_data(self, dataset: Dataset, *args: Any, **kwargs: Any) -> Any:
         # A row that fails validation must roll back the rows before it too: the admin's confirm
@@ -310,6 +312,15 @@ class SpreadsheetResource(FormulaEscapingResourceMixin, resources.ModelResource)
         return [
             (column, tuple(alias for alias in aliases if alias != column))
             for column, aliases in cls.header_aliases.items()
+        ]
+
+    @classmethod
+    def choice_help(cls) -> list[tuple[str, str]]:
+        """(the field's name, its accepted values) of each of `choice_columns`, for the page."""
+        model = cls._meta.model
+        return [
+            (str(model._meta.get_field(name).verbose_name), cls.fields[name].widget.help_text())
+            for name in cls.choice_columns
         ]
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseInlineFormSet, ModelForm
 from django.forms.formsets import all_valid
@@ -27,12 +27,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from collab import export_jobs, exports
+from collab.columns import ColumnSpec
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
 from collab.history import HISTORY_LIMIT, record_history
 from collab.models import ExportJob
@@ -46,6 +48,27 @@ def has_any_right(user: Any, action: Action | str) -> bool:
     if not user.is_authenticated:
         return False
     return restrict(rights_root()._default_manager.all(), user, action).exists()
+
+
+def fetch_for(
+    user: Any, queryset: QuerySet, action: Action, *, lock: bool = False, **lookup: Any
+) -> Model:
+    """The row of `queryset` matching `lookup` that `user` may act on with `action`.
+
+    The one place that decides 403 or 404 (DESIGN "Rights"): a row the user may see but not act
+    on is a 403; a row outside the user's programmes, or none at all, is a 404 (its existence is
+    not revealed). `lock` takes the row with SELECT … FOR UPDATE (inside a transaction).
+    """
+    rows = queryset.select_for_update() if lock else queryset
+    obj = restrict(rows, user, action).filter(**lookup).first()
+    if obj is not None:
+        return obj
+    if (
+        action is not Action.VIEW
+        and restrict(queryset, user, Action.VIEW).filter(**lookup).exists()
+    ):
+        raise PermissionDenied(_("You do not coordinate this programme."))
+    raise Http404(_("Not found."))
 
 
 # Browser drafts of the long forms (collab/app.js): their keys, and the session entry that names
@@ -71,17 +94,33 @@ class RightsMixin(LoginRequiredMixin):
         return restrict(queryset, self.request.user, action or self.action)
 
 
-class ObjectListView(RightsMixin, generic.ListView):
-    """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class`,
-    `template_name`, and `export_spec` (its columns, from the app's exports.py).
+class FallbackTemplateMixin:
+    """The template Django's naming finds (`<app>/<model>_list.html`, `<model>_form.html`…)
+    when the app has one, else the generic `fallback_template`; `template_name` still wins."""
+
+    fallback_template: ClassVar[str]
+
+    def get_template_names(self) -> list[str]:
+        try:
+            names = super().get_template_names()  # type: ignore[misc]
+        except ImproperlyConfigured:  # neither a template_name nor a model to name one after
+            names = []
+        return [*names, self.fallback_template]
+
+
+class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
+    """A filtered, restricted, paginated list. Declare `queryset`, `filterset_class` and
+    `columns` (the spec of its table and export, from the app's exports.py; collab.columns).
+    The page is `<app>/<model>_list.html` when the app has one, else collab/list.html.
 
     `?export=csv|xlsx|json` returns every filtered row the user may act on with
     `export_action`, streamed, instead of the page (DESIGN "Pages and URLs").
     """
 
     filterset_class: ClassVar[type | None] = None
-    export_spec: ClassVar[exports.ExportSpec | None] = None
+    columns: ClassVar[ColumnSpec | None] = None
     export_action: ClassVar[Action] = Action.VIEW
+    fallback_template = "collab/list.html"
     paginate_by = 50
     # Page numbers as typed, seek cursors on the next/previous links, estimated counts on
     # PostgreSQL for long lists (collab/pagination.py).
@@ -110,7 +149,7 @@ class ObjectListView(RightsMixin, generic.ListView):
         # Past the threshold the file is built by a task; the user watches its page.
         if export_jobs.too_large(queryset, export_format):
             return export_jobs.start(self.request, export_format)
-        return exports.export_response(self.export_spec, queryset, self.request, export_format)
+        return exports.export_response(self.columns, queryset, self.request, export_format)
 
     def export_plan(self, export_format: str) -> tuple[QuerySet | None, list[str]]:
         """The rows `?export=` writes (restricted to the user, filtered), or why not. The same
@@ -119,7 +158,7 @@ class ObjectListView(RightsMixin, generic.ListView):
             self.request.user, self.export_action
         ):
             raise PermissionDenied(_("You have no right to export these records."))
-        if self.export_spec is None or export_format not in exports.FORMATS:
+        if self.columns is None or export_format not in exports.FORMATS:
             return None, [
                 _("Unknown export format “%(format)s”. Choose CSV, Excel (xlsx) or JSON.")
                 % {"format": export_format[:20]}
@@ -195,8 +234,10 @@ class ObjectListView(RightsMixin, generic.ListView):
             filter_form=self.filterset.form if self.filterset else None,
             query_without_page=query.urlencode(),
             can_coordinate=has_any_right(self.request.user, Action.COORDINATE),
+            table_columns=self.columns.shown if self.columns else (),
+            table_template=self.columns.table_template if self.columns else None,
             # The page itself needs VIEW; only a stricter export right costs a query.
-            can_export=self.export_spec is not None
+            can_export=self.columns is not None
             and (
                 self.export_action is Action.VIEW
                 or has_any_right(self.request.user, self.export_action)
@@ -215,8 +256,7 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
     history_children: ClassVar[tuple[str, ...] | None] = None
 
     def get_object(self, queryset: QuerySet | None = None) -> Model:
-        queryset = self.restricted(self.queryset.all(), Action.VIEW)
-        return get_object_or_404(queryset, **self.lookup())
+        return fetch_for(self.request.user, self.queryset.all(), Action.VIEW, **self.lookup())
 
     def lookup(self) -> dict[str, Any]:
         if self.slug_url_kwarg in self.kwargs:
@@ -247,7 +287,7 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
         return ()
 
 
-class ProgramScopedFormMixin:
+class ProgramScopedFormMixin(FallbackTemplateMixin):
     """Passes the user and programme to the form, whose choices are limited to the user's rights.
 
     After the write, inside the same transaction, the record must still belong to a programme the
@@ -257,6 +297,7 @@ class ProgramScopedFormMixin:
     request: HttpRequest
     object: Model | None
     success_message: ClassVar[str] = ""
+    fallback_template = "collab/form.html"
 
     def get_program(self):
         return None
@@ -286,28 +327,50 @@ class ProgramScopedFormMixin:
         return f"{DRAFT_PREFIX}{self.request.user.pk}:{self.request.path}"
 
     def form_valid(self, form: ModelForm) -> HttpResponse:
-        with transaction.atomic():
-            conflict = self.check_version(form)
-            if conflict is not None:
-                return self.version_conflict(form, conflict)
-            self.object = self.save_form(form)
-            allowed = restrict(
-                rights_root()._default_manager.filter(pk=self.object.program_id),
-                self.request.user,
-                Action.COORDINATE,
-            )
-            if not allowed.exists():
-                transaction.set_rollback(True)
-                form.add_error(None, _("You may only record data in programmes you coordinate."))
-                return self.form_invalid(form)  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                conflict = self.check_version(form)
+                if conflict is not None:
+                    return self.version_conflict(form, conflict)
+                self.object = self.save_form(form)
+                if not self.still_coordinated(self.object):
+                    transaction.set_rollback(True)
+                    form.add_error(
+                        None, _("You may only record data in programmes you coordinate.")
+                    )
+                    return self.form_invalid(form)  # type: ignore[attr-defined]
+        except ValidationError as refused:
+            # The save refused (rolled back): its errors are on the forms, beside their fields,
+            # or, when it put none there, above the form.
+            if not form.errors:
+                form.add_error(None, refused.messages)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
         if self.success_message:
             messages.success(self.request, self.success_message)
         # The next page tells the browser to drop this form's draft (collab.context_processors).
         self.request.session[DRAFT_SAVED_SESSION_KEY] = self.draft_key()
         return HttpResponseRedirect(self.get_success_url())  # type: ignore[attr-defined]
 
+    def still_coordinated(self, obj: Model) -> bool:
+        """Whether the saved record belongs to a programme the user coordinates (its programme
+        as saved, so that a crafted POST cannot move it elsewhere)."""
+        saved = type(obj)._default_manager.filter(pk=obj.pk)
+        return restrict(saved, self.request.user, Action.COORDINATE).exists()
+
     def save_form(self, form: ModelForm) -> Model:
-        return form.save()
+        """The form's record saved. A unique value taken by a concurrent save between the form's
+        check and this one: validated again, the form says which field (nothing is saved)."""
+        try:
+            with transaction.atomic():
+                return form.save()
+        except IntegrityError:
+            form.full_clean()
+            if form.is_valid():
+                form.add_error(None, _("Someone else saved the same record at the same time."))
+            raise ValidationError(_("Nothing was saved.")) from None
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
 
     def check_version(self, form: ModelForm) -> Conflict | None:
         """Inside the saving transaction: was the record saved by someone since the form was
@@ -351,17 +414,10 @@ class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
 
     def get_program(self):
         if not hasattr(self, "_program"):
-            slug = self.kwargs["slug"]
             programs = rights_root()._default_manager.all()
-            program = (
-                restrict(programs, self.request.user, Action.COORDINATE).filter(slug=slug).first()
+            self._program = fetch_for(
+                self.request.user, programs, Action.COORDINATE, slug=self.kwargs["slug"]
             )
-            if program is None:
-                visible = restrict(programs, self.request.user, Action.VIEW)
-                if visible.filter(slug=slug).exists():
-                    raise PermissionDenied(_("You do not coordinate this programme."))
-                raise_not_found()
-            self._program = program
         return self._program
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -392,13 +448,9 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
     version_children: ClassVar[tuple[str, ...]] = ()
 
     def get_object(self, queryset: QuerySet | None = None) -> Model:
-        base = self.queryset.all()
-        obj = self.restricted(base, Action.COORDINATE).filter(pk=self.kwargs["pk"]).first()
-        if obj is None:
-            if self.restricted(base, Action.VIEW).filter(pk=self.kwargs["pk"]).exists():
-                raise PermissionDenied(_("You do not coordinate this programme."))
-            raise_not_found()
-        return obj
+        return fetch_for(
+            self.request.user, self.queryset.all(), Action.COORDINATE, pk=self.kwargs["pk"]
+        )
 
     def get_program(self):
         return getattr(self.object, "program", None)
@@ -423,35 +475,100 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
         return context
 
 
-class ObjectArchiveView(RightsMixin, generic.View):
-    """POST only: archive a record (`archive = True`) or bring it back, for its coordinators.
+class ChildCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
+    """Add a row to a record of a programme the user coordinates (a measurement to an indicator,
+    a progress entry to a commitment): `/<records>/<pk>/<rows>/new/`, the pk being the record's.
+
+    Declare `parent_queryset` and `parent_field` (the row's foreign key to the record). Rights
+    are those of editing the record (visible but not coordinated → 403, else 404); after saving,
+    back to the record's page.
+    """
+
+    action = Action.COORDINATE
+    parent_queryset: ClassVar[QuerySet]
+    parent_field: ClassVar[str]
+
+    def get_parent(self) -> Model:
+        if not hasattr(self, "_parent"):
+            self._parent = fetch_for(
+                self.request.user,
+                self.parent_queryset.all(),
+                Action.COORDINATE,
+                pk=self.kwargs["pk"],
+            )
+        return self._parent
+
+    def get_program(self):
+        return self.get_parent().program
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.form_class._meta.model(**{self.parent_field: self.get_parent()})
+        return kwargs
+
+    def get_success_url(self) -> str:
+        return self.get_parent().get_absolute_url()
+
+    def cancel_url(self) -> str:
+        """Back to the record, else its programme."""
+        parent = self.get_parent()
+        if hasattr(parent, "get_absolute_url"):
+            return parent.get_absolute_url()
+        return self.get_program().get_absolute_url()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(program=self.get_program(), parent=self.get_parent())
+        return context
+
+
+class ObjectActionView(RightsMixin, generic.View):
+    """POST only: one change to one record, by its coordinators (archive it, mark it done).
+
+    The record is taken through the one 403-or-404 decision with a row lock; `perform` changes
+    it inside that transaction and returns the message to show (or None); then back to the
+    posted `next` when it is this site's, else to `redirect_url`, by default the record's page.
+    """
+
+    action = Action.COORDINATE
+    http_method_names = ["post"]
+    queryset: ClassVar[QuerySet | None] = None
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        with transaction.atomic():
+            base = self.queryset.all()
+            obj = fetch_for(request.user, base, Action.COORDINATE, lock=True, pk=pk)
+            message = self.perform(obj)
+        if message:
+            messages.success(request, message)
+        # Back to the page the button was on when it says so (and it is this site's).
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = self.redirect_url(obj)
+        return HttpResponseRedirect(target)
+
+    def perform(self, obj: Model) -> str | None:
+        raise NotImplementedError
+
+    def redirect_url(self, obj: Model) -> str:
+        return obj.get_absolute_url()
+
+
+class ObjectArchiveView(ObjectActionView):
+    """Archive a record, or with `.as_view(archive=False)` bring it back.
 
     Archived records leave the lists (their FilterSet hides them unless asked) but keep their
     page and history; deleting is left to admins, in the admin.
     """
 
-    action = Action.COORDINATE
-    http_method_names = ["post"]
-    queryset: ClassVar[QuerySet]
     archive: ClassVar[bool] = True
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        with transaction.atomic():
-            base = self.queryset.all()
-            obj = self.restricted(base.select_for_update(), Action.COORDINATE).filter(pk=pk).first()
-            if obj is None:
-                if self.restricted(base, Action.VIEW).filter(pk=pk).exists():
-                    raise PermissionDenied(_("You do not coordinate this programme."))
-                raise_not_found()
-            changed = obj.set_archived(self.archive, user=request.user)
-        if changed and self.archive:
-            messages.success(
-                request,
-                _("Archived: it no longer appears in lists. Its page and history remain."),
-            )
-        elif changed:
-            messages.success(request, _("Restored from the archive."))
-        return HttpResponseRedirect(obj.get_absolute_url())
+    def perform(self, obj: Model) -> str | None:
+        if not obj.set_archived(self.archive, user=self.request.user):
+            return None
+        if self.archive:
+            return _("Archived: it no longer appears in lists. Its page and history remain.")
+        return _("Restored from the archive.")
 
 
 class RowFormsetsMixin:
@@ -484,10 +601,7 @@ class RowFormsetsMixin:
     def form_valid(self, form: BaseForm) -> HttpResponse:
         if not all_valid(self.formsets.values()):
             return self.form_invalid(form)  # type: ignore[attr-defined]
-        try:
-            return super().form_valid(form)  # type: ignore[misc]
-        except ValidationError:
-            return self.form_invalid(form)  # type: ignore[attr-defined]
+        return super().form_valid(form)  # type: ignore[misc]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -534,8 +648,13 @@ def describe_errors(form: BaseForm, row: str = "") -> list[str]:
     return lines
 
 
-def raise_not_found() -> None:
-    raise Http404(_("Not found."))
+def private_download(file: Any, *, filename: str, content_type: str, **cache: bool) -> FileResponse:
+    """`file` as a download that no browser sniffs and no shared cache keeps (`cache`: more
+    Cache-Control directives, e.g. no_store=True or no_cache=True)."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, **cache)
+    return response
 
 
 # --- exports made in the background (collab.export_jobs) ----------------------------------------
@@ -578,12 +697,7 @@ class ExportDownloadView(LoginRequiredMixin, generic.View):
         path = export_jobs.file_path(job)
         if path is None or export_jobs.expired(job):
             raise Http404
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=job.file_name,
-            content_type=EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream"),
+        content_type = EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream")
+        return private_download(
+            path.open("rb"), filename=job.file_name, content_type=content_type, no_store=True
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        patch_cache_control(response, private=True, no_store=True)
-        return response

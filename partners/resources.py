@@ -139,6 +139,7 @@ class PartnerNameWidget(Widget):
 class PartnerResource(SpreadsheetResource):
     """Partners, matched on their name; the registered spelling of a matched name is kept."""
 
+    choice_columns = ("pillar", "kind")
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
         "name": ("nama", "nama_mitra", "nama_organisasi", "nama_lembaga", "organisation"),
         "acronym": ("singkatan", "akronim"),
@@ -195,14 +196,6 @@ class PartnerResource(SpreadsheetResource):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.names: NameIndex | None = None
-
-    @classmethod
-    def choice_help(cls) -> list[tuple[str, str]]:
-        fields = cls.fields
-        return [
-            (str(_("pillar")), fields["pillar"].widget.help_text()),
-            (str(_("kind")), fields["kind"].widget.help_text()),
-        ]
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
@@ -276,10 +269,6 @@ class ContactResource(SpreadsheetResource):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.contacts: NameIndex | None = None
-
-    @classmethod
-    def choice_help(cls) -> list[tuple[str, str]]:
-        return []
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)

@@ -33,14 +33,13 @@ def register_page_sections(sections: PageSections) -> None:
 class PartnerListView(ObjectListView):
     queryset = Partner.objects.for_list()
     filterset_class = PartnerFilterSet
-    export_spec = PARTNER_COLUMNS
-    template_name = "partners/partner_list.html"
+    columns = PARTNER_COLUMNS
     extra_context = {"list_title": _("Partners")}
 
 
 class PartnerDetailView(ObjectDetailView):
+    # Longer than a declaration: the sections other apps register, and the contacts.
     queryset = Partner.objects.for_list()
-    template_name = "partners/partner_detail.html"
     history_children = ()  # contacts are personal data: their history stays in the admin
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

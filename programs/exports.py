@@ -1,7 +1,10 @@
-"""What each programme list exports (`?export=`): columns and the annotations they read.
+"""What each programme list shows and exports (`?export=`): one column spec per list
+(collab.columns), the page's cells and the annotations the export reads.
 
-The writers are in collab.exports. Values across relations are joins or correlated subqueries
-(constant queries per chunk, never one per row).
+A column with a `cell` is in the page's table; a column is exported unless `exported=False`.
+The writers are in collab.exports, the table in templates/collab/list.html. Values the export
+reads across relations are joins or correlated subqueries (constant queries per chunk, never
+one per row); the page's cells read the list's own queryset (its select_related and counts).
 """
 
 from __future__ import annotations
@@ -21,7 +24,19 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
-from collab.exports import AMOUNT, Column, ExportSpec, JoinedText, count_of
+from collab.columns import (
+    AMOUNT,
+    Column,
+    ColumnSpec,
+    StrOrPromise,
+    badge,
+    day,
+    label,
+    link,
+    note,
+    text,
+)
+from collab.exports import JoinedText, count_of
 from partners.models import Partner, Pillar
 
 from .models import (
@@ -37,6 +52,20 @@ from .models import (
     Signatory,
     Site,
 )
+
+# Cells every list shows alike.
+PROGRAMME = link("program.name", to="program")
+NOWRAP = "text-nowrap"
+END = "text-end"
+
+
+def counted(
+    key: str, label: StrOrPromise, source: str, count: str, heading: StrOrPromise = ""
+) -> Column:
+    """A number of related rows: exported from the spec's annotation `source`, shown on the page
+    from the list queryset's own count `count`, right-aligned."""
+    return Column(key, label, source=source, heading=heading, cell=text(count, None), css=END)
+
 
 # --- agreements ----------------------------------------------------------------------------------
 
@@ -70,20 +99,21 @@ def annotate_agreements(queryset: QuerySet) -> QuerySet:
     )
 
 
-AGREEMENT_COLUMNS = ExportSpec(
+AGREEMENT_COLUMNS = ColumnSpec(
     filename="perjanjian",
     columns=(
-        Column("number", _("Number")),
-        Column("title", _("Title")),
-        Column("kind", _("Kind"), choices=Agreement.Kind.choices),
-        Column("programme", _("Programme"), source="program__name"),
-        Column("status", _("Status"), choices=Agreement.Status.choices),
+        Column("signed_on", _("Signed on"), exported=False, cell=day("signed_on"), css=NOWRAP),
+        Column("number", _("Number"), cell=text("number"), css="text-break"),
+        Column("title", _("Title"), cell=link("title") + note("signed_at")),
+        Column("kind", _("Kind"), choices=Agreement.Kind.choices, cell=label("kind")),
+        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
+        Column("status", _("Status"), choices=Agreement.Status.choices, cell=badge("status")),
         Column("signed_on", _("Signed on")),
         Column("signed_at", _("Signed at")),
         Column("effective_from", _("Effective from")),
         Column("expires_on", _("Expires on")),
-        Column("signatories", _("Signatories"), source="export_signatories"),
-        Column("clauses", _("Number of clauses"), source="export_clauses"),
+        counted("signatories", _("Signatories"), "export_signatories", "signatory_count"),
+        counted("clauses", _("Number of clauses"), "export_clauses", "clause_count", _("Clauses")),
         Column("meeting", _("Meeting"), source="meeting__title"),
         Column("commitments", _("Number of linked commitments"), source="export_commitments"),
         Column("has_scan", _("Signed scan attached"), source="export_has_scan"),
@@ -95,18 +125,31 @@ AGREEMENT_COLUMNS = ExportSpec(
 
 # --- commitments ---------------------------------------------------------------------------------
 
-COMMITMENT_COLUMNS = ExportSpec(
+COMMITMENT_COLUMNS = ColumnSpec(
     filename="komitmen",
     columns=(
-        Column("title", _("Title")),
-        Column("programme", _("Programme"), source="program__name"),
+        Column("partner", _("Partner"), exported=False, cell=text("partner", None)),
+        Column(
+            "title",
+            _("Title"),
+            heading=_("Commitment"),
+            cell=link("title") + note("site.name", test="site"),
+        ),
+        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
         Column("partner", _("Partner"), source="partner__name"),
         Column("pillar", _("Pillar"), source="partner__pillar", choices=Pillar.choices),
-        Column("kind", _("Kind"), choices=Commitment.Kind.choices),
-        Column("amount", _("Amount (Rp)"), kind=AMOUNT),
+        Column("kind", _("Kind"), choices=Commitment.Kind.choices, cell=label("kind")),
+        Column(
+            "amount",
+            _("Amount (Rp)"),
+            kind=AMOUNT,
+            heading=_("Amount"),
+            cell="{{ row.amount|rupiah }}",
+            css=f"{END} {NOWRAP}",
+        ),
         Column("starts_on", _("Starts on")),
-        Column("due_on", _("Due on")),
-        Column("status", _("Status"), choices=Commitment.Status.choices),
+        Column("due_on", _("Due on"), heading=_("Due"), cell=day("due_on"), css=NOWRAP),
+        Column("status", _("Status"), choices=Commitment.Status.choices, cell=badge("status")),
         Column("meeting", _("Meeting"), source="meeting__title"),
         Column("site", _("Site"), source="site__name"),
         Column("agreement", _("Agreement"), source="agreement__title"),
@@ -125,20 +168,38 @@ def annotate_meetings(queryset: QuerySet) -> QuerySet:
     )
 
 
-MEETING_COLUMNS = ExportSpec(
+MEETING_DATES = (
+    "{{ row.starts_on|date }}{% if row.ends_on and row.ends_on != row.starts_on %}"
+    '<div class="small text-muted">– {{ row.ends_on|date }}</div>{% endif %}'
+)
+
+MEETING_COLUMNS = ColumnSpec(
     filename="rapat",
     columns=(
-        Column("title", _("Title")),
-        Column("programme", _("Programme"), source="program__name"),
-        Column("kind", _("Kind"), choices=Meeting.Kind.choices),
+        Column("date", _("Date"), exported=False, cell=MEETING_DATES, css=NOWRAP),
+        Column("title", _("Title"), heading=_("Meeting"), cell=link("title")),
+        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
+        Column("kind", _("Kind"), choices=Meeting.Kind.choices, cell=label("kind")),
         Column("starts_on", _("Starts on")),
         Column("ends_on", _("Ends on")),
-        Column("venue", _("Venue")),
+        Column("venue", _("Venue"), cell=text("venue")),
         Column("chair", _("Chair")),
         Column("moderator", _("Moderator")),
         Column("participants", _("Number of participants"), source="participant_count"),
-        Column("organisations", _("Attending organisations"), source="export_attendances"),
-        Column("decisions", _("Number of decisions"), source="export_decisions"),
+        counted(
+            "organisations",
+            _("Attending organisations"),
+            "export_attendances",
+            "attendance_count",
+            _("Organisations"),
+        ),
+        counted(
+            "decisions",
+            _("Number of decisions"),
+            "export_decisions",
+            "decision_count",
+            _("Decisions"),
+        ),
         Column("summary", _("Summary")),
         Column("url", _("Record URL"), source="pk", link="programs:meeting_detail"),
     ),
@@ -147,16 +208,31 @@ MEETING_COLUMNS = ExportSpec(
 
 # --- work plan (action items) --------------------------------------------------------------------
 
-ACTION_ITEM_COLUMNS = ExportSpec(
+ACTION_ITEM_COLUMNS = ColumnSpec(
     filename="rencana-kerja",
     columns=(
-        Column("title", _("Title")),
-        Column("programme", _("Programme"), source="program__name"),
+        Column(
+            "title",
+            _("Title"),
+            heading=_("Activity"),
+            cell=text("title", None)
+            + '{% if row.meeting %}<div class="small">'
+            + link("meeting.title", to="meeting")
+            + "</div>{% endif %}",
+        ),
+        Column(
+            "programme",
+            _("Programme"),
+            source="program__name",
+            cell=link("program.name", to="program", anchor="work-plan"),
+        ),
         Column("meeting", _("Meeting"), source="meeting__title"),
-        Column("responsible", _("Responsible"), source="responsible__name"),
-        Column("starts_on", _("Starts on")),
-        Column("due_on", _("Due on")),
-        Column("status", _("Status"), choices=ActionItem.Status.choices),
+        Column(
+            "responsible", _("Responsible"), source="responsible__name", cell=text("responsible")
+        ),
+        Column("starts_on", _("Starts on"), heading=_("Start"), cell=day("starts_on"), css=NOWRAP),
+        Column("due_on", _("Due on"), heading=_("Due"), cell=day("due_on"), css=NOWRAP),
+        Column("status", _("Status"), choices=ActionItem.Status.choices, cell=badge("status")),
         Column("description", _("Description")),
         # Action items have no page of their own: the programme's page shows the work plan.
         Column(
@@ -171,14 +247,20 @@ ACTION_ITEM_COLUMNS = ExportSpec(
 
 # --- sites ---------------------------------------------------------------------------------------
 
-SITE_COLUMNS = ExportSpec(
+SITE_REGION = (
+    '{{ row.region.name }} <span class="small text-muted">{{ row.region.code }}'
+    "{% if row.region.parent %} · {{ row.region.parent.name }}{% endif %}</span>"
+)
+
+SITE_COLUMNS = ColumnSpec(
     filename="lokasi",
     columns=(
-        Column("name", _("Name")),
-        Column("programme", _("Programme"), source="program__name"),
+        Column("name", _("Name"), heading=_("Site"), cell=link("name")),
+        Column("region", _("Region"), exported=False, cell=SITE_REGION),
+        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
         Column("region_code", _("Region code"), source="region__code"),
         Column("region", _("Region"), source="region__name"),
-        Column("status", _("Status"), choices=Site.Status.choices),
+        Column("status", _("Status"), choices=Site.Status.choices, cell=badge("status")),
         Column("rationale", _("Why this site")),
         Column("priority_issues", _("Priority issues")),
         Column("url", _("Record URL"), source="pk", link="programs:site_detail"),
@@ -200,15 +282,27 @@ def annotate_programs(queryset: QuerySet) -> QuerySet:
     )
 
 
-PROGRAM_COLUMNS = ExportSpec(
+PROGRAM_GOALS = (
+    "{% for goal in row.sdg_goals.all %}"
+    '<span class="badge text-bg-light border" title="{{ goal.short_title }}">{{ goal.code }}</span>'
+    " {% endfor %}"
+)
+
+PROGRAM_COLUMNS = ColumnSpec(
     filename="program",
     columns=(
-        Column("name", _("Name")),
+        Column("name", _("Name"), heading=_("Programme"), cell=link("name")),
         Column("slug", _("Short name (slug)")),
-        Column("status", _("Status"), choices=Program.Status.choices),
-        Column("starts_on", _("Starts on")),
+        Column("status", _("Status"), choices=Program.Status.choices, cell=badge("status")),
+        Column(
+            "starts_on",
+            _("Starts on"),
+            heading=_("Period"),
+            cell=day("starts_on") + " – " + day("ends_on", default="…"),
+            css=NOWRAP,
+        ),
         Column("ends_on", _("Ends on")),
-        Column("sdg_goals", _("SDG goals"), source="export_goals"),
+        Column("sdg_goals", _("SDG goals"), source="export_goals", cell=PROGRAM_GOALS),
         Column("partner_roles", _("Partner roles"), source="export_partners"),
         Column("cadence", _("Meeting every (months)"), source="meeting_cadence_months"),
         Column("description", _("Description")),

@@ -81,6 +81,7 @@ class CommitmentPartnerWidget(PartnerNameWidget):
 class CommitmentResource(SpreadsheetResource):
     """Commitments, always added: a row names its programme (slug) and partner (name)."""
 
+    choice_columns = ("kind", "status")
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
         "program": ("program_slug", "programme", "programme_slug", "slug_program"),
         "partner": (
@@ -138,14 +139,6 @@ class CommitmentResource(SpreadsheetResource):
         )
         clean_model_instances = True  # runs the model's checks: due date not before the start
         use_transactions = True
-
-    @classmethod
-    def choice_help(cls) -> list[tuple[str, str]]:
-        fields = cls.fields
-        return [
-            (str(_("kind")), fields["kind"].widget.help_text()),
-            (str(_("status")), fields["status"].widget.help_text()),
-        ]
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)

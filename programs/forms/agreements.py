@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from collab.forms import ProgramScopedForm
-from collab.formsets import LayoutMixin, RowChoiceField, RowForm, RowFormSet, row_formsets
+from collab.formsets import (
+    LayoutMixin,
+    RowChoiceField,
+    RowForm,
+    RowFormSet,
+    add_refusal_errors,
+    row_formsets,
+)
 from partners.lookups import PartnerSelect
 
 from ..models import Agreement, Clause, Program, Signatory
@@ -221,3 +231,37 @@ AGREEMENT_FORMSETS: dict[str, type[RowFormSet]] = row_formsets(
     ),
 )
 """The row formsets of the agreement page, by prefix (the prefix is also the related name)."""
+
+
+# Model fields whose errors belong beside another field of the agreement forms.
+AGREEMENT_ERROR_FIELDS = {"parent": "parent_number", "document": "scan"}
+
+
+def save_agreement_forms(
+    *, user: AbstractBaseUser, form: AgreementForm, formsets: Mapping[str, RowFormSet]
+) -> Agreement:
+    """Save the agreement page (`form`, its signed scan and the AGREEMENT_FORMSETS bound beside
+    it, all valid) through programs.services.agreements.save_agreement, all of it or nothing.
+
+    When the service refuses, this raises `ValidationError` with the refusal beside its field
+    or row, as the forms would have said it; the caller's transaction is rolled back.
+    """
+    rows = {prefix: formset.kept_forms() for prefix, formset in formsets.items()}
+    try:
+        return services.save_agreement(
+            user=user,
+            agreement=form.instance,
+            fields=form.agreement_fields(),
+            signatories=[row.row() for row in rows["signatories"]],
+            clauses=[row.row() for row in rows["clauses"]],
+            scan=form.cleaned_data.get("scan"),
+            remove_scan=form.cleaned_data.get("remove_scan", False),
+        )
+    except services.AgreementInvalid as invalid:
+        # The forms passed, the service refused (a concurrent edit, a crafted post).
+        where = {"part": invalid.part, "index": invalid.index, "error": invalid.error}
+        add_refusal_errors(form, rows, **where, renamed=AGREEMENT_ERROR_FIELDS)
+        raise ValidationError(_("Nothing was saved.")) from invalid
+    except PermissionDenied as denied:
+        form.add_error(None, _("You may only record data in programmes you coordinate."))
+        raise ValidationError(_("Nothing was saved.")) from denied

@@ -11,16 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from collab.formsets import add_refusal_errors
 from collab.permissions import Action
 from collab.views import (
     ObjectArchiveView,
@@ -30,12 +26,13 @@ from collab.views import (
     ObjectListView,
     RightsMixin,
     RowFormsetsMixin,
+    fetch_for,
+    private_download,
 )
 
 from .. import exports, filtersets
 from ..forms import agreements as forms
 from ..models import Agreement, Clause
-from ..services import agreements as services
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +40,16 @@ logger = logging.getLogger(__name__)
 class AgreementListView(ObjectListView):
     queryset = Agreement.objects.for_list()
     filterset_class = filtersets.AgreementFilterSet
-    export_spec = exports.AGREEMENT_COLUMNS
-    export_action = Action.EXPORT  # staff, and coordinators for their own programmes
-    template_name = "programs/agreement_list.html"
+    columns = exports.AGREEMENT_COLUMNS
+    # Longer than a declaration: exporting agreements takes the export right (staff, and
+    # coordinators for their own programmes).
+    export_action = Action.EXPORT
     extra_context = {"list_title": _("Agreements")}
 
 
 class AgreementDetailView(ObjectDetailView):
+    # Longer than a declaration: the clauses shown as an outline (clause_outline).
     queryset = Agreement.objects.for_detail()
-    template_name = "programs/agreement_detail.html"
     history_children = ("signatories", "clauses")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -95,46 +93,18 @@ def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
     return outline
 
 
-# Model fields whose errors belong beside another field of the agreement forms.
-AGREEMENT_ERROR_FIELDS = {"parent": "parent_number", "document": "scan"}
-
-
 class AgreementFormMixin(RowFormsetsMixin):
-    """The agreement with its signatories, clauses and signed scan, saved all or nothing."""
+    """The agreement with its signatories, clauses and signed scan, saved all or nothing.
+    Longer than a declaration: the row formsets and their save, shared by create and edit."""
 
     form_class = forms.AgreementForm
     formset_classes = forms.AGREEMENT_FORMSETS
-    template_name = "programs/agreement_form.html"
     details_title = _("Agreement")
     success_message = _("The agreement was saved.")
 
     def save_form(self, form: forms.AgreementForm) -> Agreement:
-        rows = {prefix: formset.kept_forms() for prefix, formset in self.formsets.items()}
-        try:
-            return services.save_agreement(
-                user=self.request.user,
-                agreement=form.instance,
-                fields=form.agreement_fields(),
-                signatories=[row.row() for row in rows["signatories"]],
-                clauses=[row.row() for row in rows["clauses"]],
-                scan=form.cleaned_data.get("scan"),
-                remove_scan=form.cleaned_data.get("remove_scan", False),
-            )
-        except services.AgreementInvalid as invalid:
-            # The forms passed, the service refused (a concurrent edit, a crafted post): say
-            # which row, as the forms would have.
-            add_refusal_errors(
-                form,
-                rows,
-                part=invalid.part,
-                index=invalid.index,
-                error=invalid.error,
-                renamed=AGREEMENT_ERROR_FIELDS,
-            )
-            raise ValidationError(_("Nothing was saved.")) from invalid
-        except PermissionDenied as denied:
-            form.add_error(None, _("You may only record data in programmes you coordinate."))
-            raise ValidationError(_("Nothing was saved.")) from denied
+        user, formsets = self.request.user, self.formsets
+        return forms.save_agreement_forms(user=user, form=form, formsets=formsets)
 
 
 class AgreementCreateView(AgreementFormMixin, ObjectCreateView):
@@ -152,11 +122,6 @@ class AgreementArchiveView(ObjectArchiveView):
     queryset = Agreement.objects.all()
 
 
-class AgreementUnarchiveView(ObjectArchiveView):
-    queryset = Agreement.objects.all()
-    archive = False
-
-
 def document_filename(agreement: Agreement) -> str:
     """A download name from the number and title, reduced to ASCII letters, digits and dashes:
     nothing a browser or a file system could misread, whatever was typed."""
@@ -167,33 +132,29 @@ def document_filename(agreement: Agreement) -> str:
 
 
 class AgreementDocumentView(RightsMixin, View):
-    """The signed scan, served only through the rights chokepoint (the files have no URL)."""
+    """The signed scan, served only through the rights chokepoint (the files have no URL).
+    Longer than a declaration: a file from storage, which may be missing, not a page."""
 
-    action = Action.VIEW
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         with_scan = Agreement.objects.exclude(document="")
-        agreement = get_object_or_404(self.restricted(with_scan, Action.VIEW), pk=pk)
+        agreement = fetch_for(request.user, with_scan, Action.VIEW, pk=pk)
         try:
             scan = agreement.document.storage.open(agreement.document.name, "rb")
         except FileNotFoundError:
             logger.error("Agreement %s names a scan that is missing from storage.", agreement.pk)
             raise Http404(_("Not found.")) from None
-        response = FileResponse(
-            scan,
-            as_attachment=True,
-            filename=document_filename(agreement),
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
         # Signed documents stay out of shared caches and are fetched afresh after an edit.
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
+        filename = document_filename(agreement)
+        return private_download(
+            scan, filename=filename, content_type="application/pdf", no_cache=True
+        )
 
 
 class AgreementPrintView(ObjectDetailView):
-    """The agreement record laid out for A4 paper, in the interface language."""
+    """The agreement record laid out for A4 paper, in the interface language. Longer than a
+    declaration: the clause outline, the record's address and the day it was printed."""
 
     queryset = Agreement.objects.for_detail()
     template_name = "programs/agreement_print.html"
@@ -222,7 +183,7 @@ urlpatterns = [
     ),
     path(
         "agreements/<int:pk>/unarchive/",
-        AgreementUnarchiveView.as_view(),
+        AgreementArchiveView.as_view(archive=False),
         name="agreement_unarchive",
     ),
     path(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collab.permissions import Action
 from collab.views import (
+    ChildCreateView,
     ObjectArchiveView,
     ObjectCreateView,
     ObjectDetailView,
@@ -18,16 +19,16 @@ from collab.views import (
 
 from .. import exports, filtersets
 from ..forms import commitments as forms
-from ..models import Commitment
+from ..models import Commitment, CommitmentUpdate
 from ..models.commitments import CommitmentTally
 from ..services import commitments as services
 
 
 class CommitmentListView(ObjectListView):
+    # Longer than a declaration: its count comes from the maintained tallies (known_count).
     queryset = Commitment.objects.for_list()
     filterset_class = filtersets.CommitmentFilterSet
-    export_spec = exports.COMMITMENT_COLUMNS
-    template_name = "programs/commitment_list.html"
+    columns = exports.COMMITMENT_COLUMNS
     extra_context = {"list_title": _("Commitments")}
 
     def known_count(self) -> int | None:
@@ -44,14 +45,12 @@ class CommitmentListView(ObjectListView):
 
 class CommitmentDetailView(ObjectDetailView):
     queryset = Commitment.objects.for_detail()
-    template_name = "programs/commitment_detail.html"
     history_children = ("updates",)
 
 
 class CommitmentCreateView(ObjectCreateView):
     model = Commitment
     form_class = forms.CommitmentCreateForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add a commitment")}
     success_message = _("The commitment was saved.")
 
@@ -59,7 +58,6 @@ class CommitmentCreateView(ObjectCreateView):
 class CommitmentEditView(ObjectEditView):
     queryset = Commitment.objects.all()
     form_class = forms.CommitmentForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit commitment")}
     success_message = _("The commitment was saved.")
 
@@ -68,39 +66,26 @@ class CommitmentArchiveView(ObjectArchiveView):
     queryset = Commitment.objects.all()
 
 
-class CommitmentUnarchiveView(ObjectArchiveView):
-    queryset = Commitment.objects.all()
-    archive = False
+class CommitmentUpdateCreateView(ChildCreateView):
+    """Add a progress entry to a commitment. Longer than a declaration: the form starts from the
+    commitment's status and latest progress, and the service also moves the commitment."""
 
-
-class CommitmentUpdateCreateView(ObjectEditView):
-    """Add a progress entry to a commitment (the URL's pk is the commitment's)."""
-
-    queryset = Commitment.objects.all()
+    parent_queryset = Commitment.objects.all()
+    parent_field = "commitment"
     form_class = forms.CommitmentUpdateForm
-    versioned = False  # adds a progress entry; the commitment's own fields are not edited
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add progress")}
     success_message = _("The progress was recorded.")
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = None
-        kwargs["initial"] = {"status": self.object.status, "progress": self.latest_progress()}
-        return kwargs
+    def get_initial(self) -> dict[str, Any]:
+        commitment = self.get_parent()
+        latest = commitment.updates.order_by("-created_at", "-id").first()
+        return {"status": commitment.status, "progress": latest.progress if latest else 0}
 
-    def latest_progress(self) -> int:
-        latest = self.object.updates.order_by("-created_at", "-id").first()
-        return latest.progress if latest else 0
-
-    def save_form(self, form):
-        services.record_commitment_update(
-            commitment=self.object, user=self.request.user, **form.cleaned_data
+    def save_form(self, form: forms.CommitmentUpdateForm) -> CommitmentUpdate:
+        fields = form.cleaned_data
+        return services.record_commitment_update(
+            commitment=self.get_parent(), user=self.request.user, **fields
         )
-        return self.object
-
-    def get_success_url(self) -> str:
-        return self.object.get_absolute_url()
 
 
 urlpatterns = [
@@ -119,7 +104,7 @@ urlpatterns = [
     ),
     path(
         "commitments/<int:pk>/unarchive/",
-        CommitmentUnarchiveView.as_view(),
+        CommitmentArchiveView.as_view(archive=False),
         name="commitment_unarchive",
     ),
     path(

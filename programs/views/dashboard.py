@@ -57,6 +57,7 @@ def first_across_programs(
 
 class DashboardView(LoginRequiredMixin, TemplateView):
     """My programmes, upcoming meetings, overdue commitments and action items, recent agreements.
+    Not a declaration: a page of its own, across every kind of record.
 
     Open to every signed-in user: someone without rights sees empty sections and who to ask.
     Seven queries whatever the data: each section's first rows through an index, the pictures
@@ -111,7 +112,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
 
 class RemindersPreviewView(RightsMixin, TemplateView):
-    """The digest the signed-in coordinator would receive today, as it would be sent."""
+    """The digest the signed-in coordinator would receive today, as it would be sent (not a
+    declaration: the digest is rendered by programs.reminders)."""
 
     action = Action.COORDINATE
     template_name = "programs/reminders_preview.html"

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from collab.charts import Point
-from collab.views import ObjectCreateView, ObjectDetailView, ObjectEditView
+from collab.views import ChildCreateView, ObjectCreateView, ObjectDetailView, ObjectEditView
 
 from .. import followup
 from ..forms import indicators as forms
-from ..models import Indicator, Measurement
+from ..models import Indicator
 
 
 def indicator_url(indicator: Indicator) -> str:
@@ -23,8 +20,8 @@ def indicator_url(indicator: Indicator) -> str:
 
 
 class IndicatorDetailView(ObjectDetailView):
+    # Longer than a declaration: the result and its chart, from the measurements.
     queryset = Indicator.objects.for_detail()
-    template_name = "programs/indicator_detail.html"
     history_children = ("measurements",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -36,61 +33,38 @@ class IndicatorDetailView(ObjectDetailView):
         return context
 
 
-class IndicatorCreateView(ObjectCreateView):
+class IndicatorFormMixin:
+    """After saving, to the indicator's page (an indicator names no page of its own in the
+    admin: it has no get_absolute_url)."""
+
+    def get_success_url(self) -> str:
+        return indicator_url(self.object)  # type: ignore[attr-defined]
+
+
+class IndicatorCreateView(IndicatorFormMixin, ObjectCreateView):
     model = Indicator
     form_class = forms.IndicatorCreateForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add an indicator")}
     success_message = _("The indicator was saved.")
 
-    def get_success_url(self) -> str:
-        return indicator_url(self.object)
 
-
-class IndicatorEditView(ObjectEditView):
+class IndicatorEditView(IndicatorFormMixin, ObjectEditView):
     queryset = Indicator.objects.all()
     form_class = forms.IndicatorForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit indicator")}
     success_message = _("The indicator was saved.")
 
-    def get_success_url(self) -> str:
-        return indicator_url(self.object)
 
-
-class MeasurementCreateView(ObjectEditView):
-    """Add a measurement to an indicator (the URL's pk is the indicator's)."""
-
-    queryset = Indicator.objects.all()
+class MeasurementCreateView(ChildCreateView):
+    # Longer than a declaration: an indicator has no get_absolute_url (see IndicatorFormMixin).
+    parent_queryset = Indicator.objects.all()
+    parent_field = "indicator"
     form_class = forms.MeasurementForm
-    versioned = False  # adds a measurement; the indicator's own fields are not edited
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add a measurement")}
     success_message = _("The measurement was saved.")
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Measurement(indicator=self.object)
-        return kwargs
-
-    def save_form(self, form: forms.MeasurementForm) -> Indicator:
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            # Another coordinator recorded the same date between the form's check and the save.
-            form.add_error("measured_on", _("This indicator already has a value for this date."))
-            raise ValidationError(_("Nothing was saved.")) from None
-        return self.object
-
-    def form_valid(self, form: forms.MeasurementForm) -> HttpResponse:
-        try:
-            return super().form_valid(form)
-        except ValidationError:
-            return self.form_invalid(form)
-
     def get_success_url(self) -> str:
-        return indicator_url(self.object)
+        return indicator_url(self.get_parent())
 
 
 urlpatterns = [

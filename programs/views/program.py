@@ -37,15 +37,14 @@ from ..models import (
 class ProgramListView(ObjectListView):
     queryset = Program.objects.for_list()
     filterset_class = filtersets.ProgramFilterSet
-    export_spec = exports.PROGRAM_COLUMNS
-    template_name = "programs/program_list.html"
+    columns = exports.PROGRAM_COLUMNS
     extra_context = {"list_title": _("Programmes")}
 
 
 class ProgramDetailView(ObjectDetailView):
+    # Longer than a declaration: the page's bounded sections and pictures (page_sections).
     queryset = Program.objects.for_detail()
     slug_field = "slug"
-    template_name = "programs/program_detail.html"
     history_children = ("memberships",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -127,21 +126,18 @@ def page_sections(program: Program, per_section: int = 10, per_pillar: int = 12)
 class SiteListView(ObjectListView):
     queryset = Site.objects.for_list()
     filterset_class = filtersets.SiteFilterSet
-    export_spec = exports.SITE_COLUMNS
-    template_name = "programs/site_list.html"
+    columns = exports.SITE_COLUMNS
     extra_context = {"list_title": _("Pilot sites")}
 
 
 class SiteDetailView(ObjectDetailView):
     queryset = Site.objects.for_list()
-    template_name = "programs/site_detail.html"
     history_children = ()
 
 
 class SiteCreateView(ObjectCreateView):
     model = Site
     form_class = forms.SiteCreateForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Add a pilot site")}
     success_message = _("The site was saved.")
 
@@ -149,7 +145,6 @@ class SiteCreateView(ObjectCreateView):
 class SiteEditView(ObjectEditView):
     queryset = Site.objects.all()
     form_class = forms.SiteForm
-    template_name = "collab/form.html"
     extra_context = {"form_title": _("Edit pilot site")}
     success_message = _("The site was saved.")
 
@@ -177,7 +172,8 @@ def program_follow_through(request: HttpRequest, program: Program, sections: dic
 
 
 class ProgramCalendarView(View):
-    """The programme's meetings and work-plan due dates as an iCalendar feed.
+    """The programme's meetings and work-plan due dates as an iCalendar feed. Not a declaration:
+    a feed authenticated by the key in its URL, not by a session.
 
     A calendar app cannot sign in, so the link carries the user's secret calendar key
     (collab.UserPreference) instead of a session. The key's user must still be allowed to see

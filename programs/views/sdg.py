@@ -158,7 +158,8 @@ def sdg_overview(user: Any, province: Region | None = None) -> Overview:
 
 
 class SdgOverviewView(RightsMixin, TemplateView):
-    """`/sdg/`: who contributes to which SDG goal and target, optionally in one province."""
+    """`/sdg/`: who contributes to which SDG goal and target, optionally in one province.
+    Not a declaration: a report across models (sdg_overview) with its own filter form."""
 
     action = Action.VIEW
     template_name = "programs/sdg_overview.html"
