@@ -155,8 +155,11 @@ class ListTests(ViewTestCase):
         assert response.status_code == LIST[persona]
         if response.status_code == 200:
             page = response.content.decode()
-            assert (self.shown(mine) in page) == ("mine" in self.sees[persona]), persona
-            assert (self.shown(theirs) in page) == ("theirs" in self.sees[persona]), persona
+            for key, row in (("mine", mine), ("theirs", theirs)):
+                may = key in self.sees[persona]
+                assert (self.shown(row) in page) == may, (
+                    f"{persona} {'misses' if may else 'sees'} {self.shown(row)!r} on {url}"
+                )
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_the_export_holds_the_rows_the_persona_may_see(self, persona, as_persona, mine, theirs):
@@ -172,8 +175,11 @@ class ListTests(ViewTestCase):
             assert response["Content-Type"].startswith("text/csv")
             rows = list(csv.reader(io.StringIO(content_of(response))))
             cells = {cell for row in rows[1:] for cell in row}
-            assert (self.shown(mine) in cells) == ("mine" in self.sees[persona]), persona
-            assert (self.shown(theirs) in cells) == ("theirs" in self.sees[persona]), persona
+            for key, row in (("mine", mine), ("theirs", theirs)):
+                may = key in self.sees[persona]
+                assert (self.shown(row) in cells) == may, (
+                    f"{persona} {'misses' if may else 'gets'} {self.shown(row)!r} in the export"
+                )
 
     @pytest.mark.parametrize("persona", ["coordinator", "staff"])
     def test_the_list_runs_as_many_queries_for_20_rows_as_for_2(self, persona, client_for, program):
@@ -211,7 +217,10 @@ class DetailTests(ViewTestCase):
                 assert response.status_code == 200, (persona, key)
                 assert self.shown(row) in response.content.decode()
             else:
-                assert response.status_code == 404, (persona, key)
+                assert response.status_code == 404, (
+                    f"{persona} opens {self.shown(row)!r} (outside their rights): "
+                    f"{response.status_code}, not 404"
+                )
 
 
 class _FormTests(ViewTestCase):
