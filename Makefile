@@ -25,8 +25,9 @@ run: setup
 	@echo "Collab Registry: http://$(HOST)/  (admin: http://$(HOST)/admin/)"
 	$(PY) manage.py runserver $(HOST)
 
+# Prints the line coverage of the project's code at the end ([tool.coverage] in pyproject.toml).
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --cov --cov-report=term
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

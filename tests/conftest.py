@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.test.utils import override_settings
 
 from collab.permissions import STAFF_GROUP
+from programs.models import Program
 from programs.services.program import ensure_staff_group, grant_coordinator, grant_viewer
+from tests import reference
 from tests.factories import ProgramFactory, UserFactory
+from tests.once import Personas, class_db, module_db, personas_once  # noqa: F401  (fixtures)
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.worker import celery_worker, celery_workers  # noqa: F401  (fixtures)
 
@@ -23,9 +28,12 @@ PERSONAS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """MD5 for the whole session (Django's advice for tests): PBKDF2 costs ~0.1 s per user, and
+    data built once per module or class creates users before any function fixture runs."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -36,21 +44,31 @@ def _session_renewal_only_where_tested(settings):
     settings.SESSION_REFRESH_SECONDS = 10**12
 
 
+def _once(request) -> Personas | None:
+    """The personas built once for the module, where it is marked `personas_once`."""
+    if request.node.get_closest_marker("personas_once"):
+        return request.getfixturevalue("personas_once")
+    return None
+
+
 @pytest.fixture
-def program(db):
+def program(request, db):
     """The programme the personas are about."""
+    if once := _once(request):
+        return Program.objects.get(pk=once.program)
     return ProgramFactory(name="Program Ini", slug="program-ini")
 
 
 @pytest.fixture
-def other_program(db):
+def other_program(request, db):
     """A programme the coordinator of `program` has no right on."""
+    if once := _once(request):
+        return Program.objects.get(pk=once.other_program)
     return ProgramFactory(name="Program Lain", slug="program-lain")
 
 
-@pytest.fixture
-def users(db, program, other_program):
-    """One user per persona (anonymous has none)."""
+def build_personas(program, other_program) -> dict:
+    """One user per persona (anonymous has none), with their rights on the two programmes."""
     ensure_staff_group()
     no_rights = UserFactory(username="tanpa-hak")
     viewer = UserFactory(username="pemantau-uji")
@@ -71,6 +89,16 @@ def users(db, program, other_program):
         "staff": staff,
         "admin": admin,
     }
+
+
+@pytest.fixture
+def users(request, db, program, other_program):
+    """One user per persona (anonymous has none): built for each test, or once per module
+    where the module is marked `personas_once` (tests/once.py). Fresh instances either way."""
+    if once := _once(request):
+        found = get_user_model().objects.in_bulk([pk for pk in once.users.values() if pk])
+        return {name: pk and found[pk] for name, pk in once.users.items()}
+    return build_personas(program, other_program)
 
 
 @pytest.fixture
@@ -100,23 +128,30 @@ def upload_storage(settings, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def _reference_loaded(django_db_setup, django_db_blocker):
-    """Load the SDG taxonomy and all regions once per test session (they never change)."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the reference data (SDG taxonomy, 91,599 regions) loaded once per
+    session before the first test; transactional tests leave it in place
+    (`_flush_spares_reference`)."""
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
+        reference.remember()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_spares_reference():
+    """A transactional test ends with `manage.py flush`, which would empty the reference tables
+    too and make the next test reload 91,599 regions: see tests/reference.py."""
+    with reference.flush_sparing_reference():
+        yield
 
 
 @pytest.fixture
-def reference_data(_reference_loaded, db):
-    """Reference data present in the test database. Reloaded if a transactional test emptied it."""
-    from django.core.management import call_command
-
-    from collab.models import Region, SdgGoal
-
-    if not (SdgGoal.objects.exists() and Region.objects.exists()):
-        call_command("load_reference", verbosity=0)
+def reference_data(db):
+    """Reference data present in the test database (loaded once per session: `django_db_setup`).
+    Kept as a name that says what a test relies on."""
+    reference.assert_intact()
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"  # git-ignored
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """A headless Chromium for one test; skipped without Chromium, except on CI where it fails."""
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the tests of one module (a launch costs about a second; each test
+    gets a fresh context in `page`); skipped without Chromium, except on CI where it fails."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: apt-get install chromium"
         if os.environ.get("CI") == "true":
@@ -24,13 +25,14 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop on this thread; the test's own database reads
-    # are plain synchronous code all the same. Requested before the browser starts, so it is
-    # undone only after the browser has stopped.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # are plain synchronous code all the same. Set before the browser starts, so it is undone
+    # only after the browser has stopped, at the end of the module.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ The pages are read from the URL resolver, so a page added without a line in `EXP
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,12 +22,12 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from collab.permissions import Action, restrict
 from partners.models import Partner
-from programs.models import ActionItem, Agreement, Commitment
+from programs.models import ActionItem, Agreement, Commitment, Program
 from programs.models.agreements import private_storage
 from tests.conftest import PERSONAS
 from tests.factories import (
@@ -47,7 +49,9 @@ from tests.factories import (
 )
 from tests.posted import posted_form
 
-pytestmark = pytest.mark.django_db
+# The personas and the records are built once for the module (tests/once.py): each test reads
+# them and rolls back what it changed.
+pytestmark = [pytest.mark.django_db, pytest.mark.personas_once]
 
 # --- the expectation table ---------------------------------------------------------------------
 
@@ -143,50 +147,67 @@ PDF = (
 )
 
 
-@pytest.fixture
-def private_media(settings, tmp_path, monkeypatch):
-    """Signed scans go to a temporary PRIVATE_MEDIA_ROOT.
+@pytest.fixture(scope="module")
+def private_media(tmp_path_factory) -> Iterator[Path]:
+    """Signed scans go to a temporary PRIVATE_MEDIA_ROOT, for the whole module (the records with
+    their scan are built once).
 
     Django evaluates a FileField's storage callable once, when the model class is built, so the
     field gets a fresh storage from the model's own callable after the setting has changed.
     """
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    monkeypatch.setattr(Agreement._meta.get_field("document"), "storage", private_storage())
-    return settings.PRIVATE_MEDIA_ROOT
+    root = tmp_path_factory.mktemp("matrix") / "private"
+    field = Agreement._meta.get_field("document")
+    storage = field.storage
+    with override_settings(PRIVATE_MEDIA_ROOT=root):
+        field.storage = private_storage()
+        try:
+            yield root
+        finally:
+            field.storage = storage
+
+
+@pytest.fixture(scope="module")
+def _records(module_db, personas_once, private_media) -> dict[str, tuple[type[Model], int]]:
+    """One record of each kind in `program`, with the related rows its pages show: built once
+    for the module (tests/once.py); only their primary keys are kept."""
+    with module_db.unblock():
+        program = Program.objects.get(pk=personas_once.program)
+        partner = PartnerFactory(name="Yayasan Bina Nusantara", acronym="YBN")
+        ProgramPartnerFactory(program=program, partner=partner)
+        site = SiteFactory(program=program, name="Kelurahan Kalibaru")
+        meeting = MeetingFactory(program=program, title="Rapat koordinasi pertama")
+        AttendanceFactory(meeting=meeting, partner=partner)
+        DecisionFactory(meeting=meeting, number=1)
+        agreement = AgreementFactory(program=program, meeting=meeting, number="NK/01")
+        SignatoryFactory(agreement=agreement, partner=partner)
+        ClauseFactory(agreement=agreement)
+        agreement.document.save("nota-kesepakatan.pdf", ContentFile(PDF), save=False)
+        agreement.document_sha256 = hashlib.sha256(PDF).hexdigest()
+        agreement.save()
+        commitment = CommitmentFactory(
+            program=program, partner=partner, meeting=meeting, site=site, agreement=agreement
+        )
+        CommitmentUpdateFactory(commitment=commitment)
+        actionitem = ActionItemFactory(program=program, meeting=meeting, responsible=partner)
+        indicator = IndicatorFactory(program=program, name="Luas permukiman kumuh", target_value=0)
+        MeasurementFactory(indicator=indicator, value=120)
+        built = {
+            "program": program,
+            "partner": partner,
+            "site": site,
+            "meeting": meeting,
+            "agreement": agreement,
+            "commitment": commitment,
+            "actionitem": actionitem,
+            "indicator": indicator,
+        }
+        return {key: (type(record), record.pk) for key, record in built.items()}
 
 
 @pytest.fixture
-def records(program, users, private_media) -> dict[str, Model]:
-    """One record of each kind in `program`, with the related rows its pages show."""
-    partner = PartnerFactory(name="Yayasan Bina Nusantara", acronym="YBN")
-    ProgramPartnerFactory(program=program, partner=partner)
-    site = SiteFactory(program=program, name="Kelurahan Kalibaru")
-    meeting = MeetingFactory(program=program, title="Rapat koordinasi pertama")
-    AttendanceFactory(meeting=meeting, partner=partner)
-    DecisionFactory(meeting=meeting, number=1)
-    agreement = AgreementFactory(program=program, meeting=meeting, number="NK/01")
-    SignatoryFactory(agreement=agreement, partner=partner)
-    ClauseFactory(agreement=agreement)
-    agreement.document.save("nota-kesepakatan.pdf", ContentFile(PDF), save=False)
-    agreement.document_sha256 = hashlib.sha256(PDF).hexdigest()
-    agreement.save()
-    commitment = CommitmentFactory(
-        program=program, partner=partner, meeting=meeting, site=site, agreement=agreement
-    )
-    CommitmentUpdateFactory(commitment=commitment)
-    actionitem = ActionItemFactory(program=program, meeting=meeting, responsible=partner)
-    indicator = IndicatorFactory(program=program, name="Luas permukiman kumuh", target_value=0)
-    MeasurementFactory(indicator=indicator, value=120)
-    return {
-        "program": program,
-        "partner": partner,
-        "site": site,
-        "meeting": meeting,
-        "agreement": agreement,
-        "commitment": commitment,
-        "actionitem": actionitem,
-        "indicator": indicator,
-    }
+def records(db, _records) -> dict[str, Model]:
+    """Fresh instances of the records for each test (their changes are rolled back after it)."""
+    return {key: model.objects.get(pk=pk) for key, (model, pk) in _records.items()}
 
 
 @pytest.fixture

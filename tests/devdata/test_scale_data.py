@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, F, OuterRef
 
-from collab.models import Region
 from collab.permissions import STAFF_GROUP, Action, restrict
 from devdata.scale.history import TRACKED_MODELS
 from devdata.scale.rows import CHANGE_REASON
@@ -83,9 +82,17 @@ def fingerprint() -> list[tuple]:
     )  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def _generated(module_db) -> None:
+    """One run for the module (tests/once.py): each test reads it, or changes it and rolls back.
+    The tests that run the command on an empty database are in test_scale_data_runs.py."""
+    with module_db.unblock():
+        generate()
+
+
 @pytest.fixture
-def scale_data(reference_data) -> None:
-    generate()
+def scale_data(reference_data, _generated) -> None:
+    """The small data set, generated once for this module."""
 
 
 def test_it_creates_the_requested_number_of_rows(scale_data):
@@ -215,48 +222,3 @@ def test_another_seed_gives_other_data(scale_data):
     generate(force=True, seed=8)
 
     assert fingerprint() != before
-
-
-def test_the_orm_path_writes_the_same_shape(reference_data):
-    # bulk_create and bulk_create_with_history: the portable path and the one measured against.
-    generate(writer="orm", history="orm", commitments=300, coordinator_programs=5)
-
-    assert Commitment.objects.count() == 300
-    assert Commitment.history.count() == 300
-    assert CommitmentUpdate.history.count() == CommitmentUpdate.objects.count() > 0
-    user = get_user_model().objects.get(username="skala-koordinator-0")
-    assert restrict(Program.objects.all(), user, Action.COORDINATE).count() == 5
-
-
-def test_a_shared_password_can_be_given(reference_data):
-    generate(password="rahasia-skala-123", programs=5, coordinator_programs=2, commitments=50)
-
-    user = get_user_model().objects.get(username="skala-koordinator-1")
-    assert user.check_password("rahasia-skala-123")
-
-
-def test_it_stops_with_a_clear_error_without_reference_data(reference_data):
-    # Hide the villages for this test only (the transaction is rolled back afterwards).
-    Region.objects.filter(level=Region.Level.VILLAGE).update(level=Region.Level.DISTRICT)
-
-    with pytest.raises(CommandError) as error:
-        generate()
-
-    assert "python manage.py load_reference" in str(error.value)
-    assert not Program.objects.exists()
-    assert not Partner.objects.exists()
-
-
-def test_it_prints_a_progress_line_per_table(reference_data):
-    out = io.StringIO()
-    call_command(
-        "generate_scale_data",
-        **{**SMALL, "programs": 5, "coordinator_programs": 2, "commitments": 50},
-        verbosity=1,
-        stdout=out,
-    )
-
-    text = out.getvalue()
-    assert "\rprograms_commitment" in text
-    assert "baris/s" in text
-    assert "Data skala selesai dibuat" in text

@@ -22,6 +22,7 @@ from programs.models import (
     Commitment,
     Decision,
     Meeting,
+    Program,
     Signatory,
 )
 from tests.factories import (
@@ -37,7 +38,8 @@ from tests.factories import (
 )
 from tests.posted import posted_form
 
-pytestmark = pytest.mark.django_db
+# The personas and the full records are built once for the module (tests/once.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.personas_once]
 
 MEETING_ROWS = ("attendances", "decisions", "action_items", "commitments")
 AGREEMENT_ROWS = ("signatories", "clauses")
@@ -47,28 +49,43 @@ def partners(count: int) -> list:
     return [PartnerFactory(name=f"Mitra Batas {index:03d}") for index in range(count)]
 
 
-@pytest.fixture
-def full_meeting(program):
-    """A meeting of `program` with MEETING_ROW_LIMIT rows in each of its four sections."""
-    meeting = MeetingFactory(program=program, title="Rapat pleno tahunan")
-    for index, partner in enumerate(partners(MEETING_ROW_LIMIT)):
-        AttendanceFactory(meeting=meeting, partner=partner)
-        DecisionFactory(meeting=meeting, number=index + 1, text=f"Keputusan {index + 1}")
-        ActionItemFactory(program=program, meeting=meeting, title=f"Tindak lanjut {index + 1}")
-        CommitmentFactory(
-            program=program, meeting=meeting, partner=partner, title=f"Komitmen {index + 1}"
-        )
-    return meeting
+@pytest.fixture(scope="module")
+def _full_meeting(module_db, personas_once) -> int:
+    """A meeting of `program` with MEETING_ROW_LIMIT rows in each of its four sections, built
+    once for the module (tests/once.py): the tests post it back and roll back what they saved."""
+    with module_db.unblock():
+        program = Program.objects.get(pk=personas_once.program)
+        meeting = MeetingFactory(program=program, title="Rapat pleno tahunan")
+        for index, partner in enumerate(partners(MEETING_ROW_LIMIT)):
+            AttendanceFactory(meeting=meeting, partner=partner)
+            DecisionFactory(meeting=meeting, number=index + 1, text=f"Keputusan {index + 1}")
+            ActionItemFactory(program=program, meeting=meeting, title=f"Tindak lanjut {index + 1}")
+            CommitmentFactory(
+                program=program, meeting=meeting, partner=partner, title=f"Komitmen {index + 1}"
+            )
+        return meeting.pk
 
 
 @pytest.fixture
-def full_agreement(program):
-    """An agreement of `program` with AGREEMENT_ROW_LIMIT signatories and clauses."""
-    agreement = AgreementFactory(program=program, number="07/2024", title="Nota kesepakatan")
-    for index, partner in enumerate(partners(AGREEMENT_ROW_LIMIT)):
-        SignatoryFactory(agreement=agreement, partner=partner, signer_name=f"Penanda {index}")
-        ClauseFactory(agreement=agreement, order=index + 1, number=str(index + 1))
-    return agreement
+def full_meeting(db, _full_meeting) -> Meeting:
+    return Meeting.objects.get(pk=_full_meeting)
+
+
+@pytest.fixture(scope="module")
+def _full_agreement(module_db, personas_once) -> int:
+    """An agreement of `program` with AGREEMENT_ROW_LIMIT signatories and clauses (built once)."""
+    with module_db.unblock():
+        program = Program.objects.get(pk=personas_once.program)
+        agreement = AgreementFactory(program=program, number="07/2024", title="Nota kesepakatan")
+        for index, partner in enumerate(partners(AGREEMENT_ROW_LIMIT)):
+            SignatoryFactory(agreement=agreement, partner=partner, signer_name=f"Penanda {index}")
+            ClauseFactory(agreement=agreement, order=index + 1, number=str(index + 1))
+        return agreement.pk
+
+
+@pytest.fixture
+def full_agreement(db, _full_agreement) -> Agreement:
+    return Agreement.objects.get(pk=_full_agreement)
 
 
 def counts() -> dict[str, int]:
@@ -227,6 +244,7 @@ def test_a_post_past_the_request_ceiling_gets_a_page_that_says_why(client_for, p
     client = client_for("coordinator")
     url = reverse("programs:meeting_create", args=[program.slug])
     flood = {f"field-{index}": "x" for index in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    before = counts()
 
     response = client.post(url, flood, HTTP_REFERER=f"http://testserver{url}")
 
@@ -235,7 +253,7 @@ def test_a_post_past_the_request_ceiling_gets_a_page_that_says_why(client_for, p
     assert "Formulir terlalu besar untuk dibaca" in page
     assert "8.000" in page  # the limit, in Indonesian digit grouping
     assert f'href="http://testserver{url}"' in page
-    assert not Meeting.objects.exists()
+    assert counts() == before  # no meeting, no row of one
 
 
 def test_the_ceiling_follows_the_largest_form_and_the_check_says_when_it_does_not(settings):

@@ -13,12 +13,11 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from zeal import zeal_context
 
 from collab.permissions import STAFF_GROUP, Action, can
 from partners.models import Contact, Partner, PartnerKind, Pillar
-from programs.demo import data as demo
 from programs.models import (
     ActionItem,
     Agreement,
@@ -361,6 +360,19 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def no_demo_password(monkeypatch):
     monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded(module_db):
+    """The command's first run, once for the module (tests/once.py); each test rolls back to it.
+    The tests of a first run on an empty database are in test_load_demo_first_run.py."""
+    with module_db.unblock():
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def demo_data(db, _demo_loaded):
+    """The five seed programmes and demo accounts, loaded once for this module."""
 
 
 # --- programmes ----------------------------------------------------------------------------------
@@ -927,21 +939,6 @@ def test_each_coordinator_coordinates_their_programme_only(demo_data):
     }
 
 
-def test_it_prints_a_generated_password_once_and_it_works(reference_data, no_demo_password):
-    lines = run_load_demo(verbosity=0).splitlines()
-    password = lines[-1].rpartition(": ")[2]
-    assert "admin, staf, pemantau" in lines[0]
-    for user in users_by_name().values():
-        assert user.check_password(password)
-
-    text = run_load_demo(verbosity=1)
-    assert password not in text
-    assert "ditampilkan saat akun dibuat" in text
-    assert f"{PASSWORD_VARIABLE}=" in text
-    for user in users_by_name().values():
-        assert user.check_password(password)
-
-
 def test_it_sets_the_password_from_the_environment_on_existing_accounts(demo_data, monkeypatch):
     monkeypatch.setenv(PASSWORD_VARIABLE, "kata-sandi-demo-2024")
     assert "diatur ulang" in run_load_demo()
@@ -952,12 +949,6 @@ def test_it_sets_the_password_from_the_environment_on_existing_accounts(demo_dat
     hashes = {name: user.password for name, user in users.items()}
     run_load_demo(verbosity=0)
     assert {name: user.password for name, user in users_by_name().items()} == hashes
-
-
-def test_it_uses_the_environment_password_for_new_accounts(reference_data, monkeypatch):
-    monkeypatch.setenv(PASSWORD_VARIABLE, "kata-sandi-demo-2024")
-    assert run_load_demo(verbosity=0) == ""
-    assert users_by_name()["koordinator-kotaku"].check_password("kata-sandi-demo-2024")
 
 
 def test_it_tells_how_to_sign_in(demo_data, no_demo_password):
@@ -1009,22 +1000,3 @@ def test_it_restores_a_demo_value_that_was_changed(demo_data):
     meeting.refresh_from_db()
     assert meeting.participant_count == 18
     assert meeting.history.count() == history + 1
-
-
-def test_it_stops_with_a_clear_error_when_regions_are_missing(db, monkeypatch):
-    # No reference fixture here, so normally no region is loaded. But load_reference commits its
-    # rows once per test session, so after an earlier test loaded them the table is full: asking
-    # for one code that no load contains puts the command in the same situation either way,
-    # without deleting anything.
-    required = demo.required_region_codes()
-    monkeypatch.setattr(demo, "required_region_codes", lambda: required | {"99.99.99.9999"})
-
-    with pytest.raises(CommandError) as error:
-        run_load_demo(verbosity=0)
-
-    message = str(error.value)
-    assert "python manage.py load_reference" in message
-    assert "wilayah" in message
-    assert not Program.objects.exists()
-    assert not Partner.objects.exists()
-    assert not get_user_model().objects.exists()
