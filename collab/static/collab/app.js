@@ -215,8 +215,14 @@
   var saved = document.body.getAttribute("data-draft-saved");
   if (saved) { forget(saved); }
 
+  // Once signing out has begun, no draft is written again: a save still waiting for its
+  // 400 ms would otherwise put one back after forget() and before the page unloads.
+  var signingOut = false;
   document.querySelectorAll(".js-signout").forEach(function (form) {
-    form.addEventListener("submit", function () { forget(PREFIX); });
+    form.addEventListener("submit", function () {
+      signingOut = true;
+      forget(PREFIX);
+    });
   });
 
   function fieldsOf(form) {
@@ -338,6 +344,7 @@
     var timer = null;
     function save() {
       timer = null;
+      if (signingOut) { return; }
       try {
         store.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: fieldsOf(form) }));
       } catch (e) { /* storage full or refused: the form still works without a draft */ }
