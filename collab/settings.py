@@ -210,6 +210,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # because Django's live test server parses it.
 MEDIA_URL = "/media-not-served/"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+# Behind nginx (deploy/), the prefix of its internal location for PRIVATE_MEDIA_ROOT, e.g.
+# "/_private/": permission-checked views then answer with X-Accel-Redirect and nginx sends the
+# file (collab/files.py). Empty (the default): Django streams the file itself.
+COLLAB_ACCEL_REDIRECT = os.environ.get("COLLAB_ACCEL_REDIRECT", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 # The most fields one request may post: the largest form the project serves at its row limits,
@@ -342,12 +346,24 @@ CELERY_BEAT_SCHEDULE = {
     "exports-sweep": {"task": "collab.tasks.sweep_exports", "schedule": 300.0},
 }
 
+# /health/ (collab/health.py): every worker writes a heartbeat to the shared cache every
+# HEARTBEAT_SECONDS; older than STALE_SECONDS it counts as no worker (503). The broker ping waits
+# at most BROKER_TIMEOUT seconds.
+COLLAB_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("COLLAB_WORKER_HEARTBEAT_SECONDS", "10"))
+COLLAB_WORKER_STALE_SECONDS = float(os.environ.get("COLLAB_WORKER_STALE_SECONDS", "60"))
+COLLAB_HEALTH_BROKER_TIMEOUT = float(os.environ.get("COLLAB_HEALTH_BROKER_TIMEOUT", "1"))
+
 # Django's shared cache: Redis when COLLAB_CACHE_URL is set (several app servers and workers
 # see one cache), else one local-memory cache per process.
 COLLAB_CACHE_URL = os.environ.get("COLLAB_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": COLLAB_CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": COLLAB_CACHE_URL,
+            # Several sites (or test sessions) on one Redis keep their keys apart.
+            "KEY_PREFIX": os.environ.get("COLLAB_CACHE_KEY_PREFIX", ""),
+        }
         if COLLAB_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -355,6 +371,10 @@ CACHES = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)
+    # A load balancer may probe /health/ over plain HTTP (on the internal network, straight to
+    # gunicorn or nginx's port 80): it answers states only, sets no cookie, and a redirect would
+    # read as "down". Every other page is redirected to HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("COLLAB_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

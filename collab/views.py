@@ -21,11 +21,10 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseInlineFormSet, ModelForm
 from django.forms.formsets import all_valid
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from django.views import generic
 
 from collab import export_jobs, exports
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
+from collab.files import private_file_response
 from collab.history import HISTORY_LIMIT, record_history
 from collab.models import ExportJob
 from collab.pagination import CURSOR_PARAMS, RowCount, SeekPaginator
@@ -578,12 +578,12 @@ class ExportDownloadView(LoginRequiredMixin, generic.View):
         path = export_jobs.file_path(job)
         if path is None or export_jobs.expired(job):
             raise Http404
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=job.file_name,
-            content_type=EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream"),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        try:
+            return private_file_response(
+                path,
+                filename=job.file_name,
+                content_type=EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream"),
+                no_store=True,
+            )
+        except FileNotFoundError:  # deleted by the sweep since it was looked up
+            raise Http404 from None

@@ -9,17 +9,18 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from collab.files import private_file_response
 from collab.formsets import add_refusal_errors
 from collab.permissions import Action
 from collab.views import (
@@ -176,20 +177,14 @@ class AgreementDocumentView(RightsMixin, View):
         with_scan = Agreement.objects.exclude(document="")
         agreement = get_object_or_404(self.restricted(with_scan, Action.VIEW), pk=pk)
         try:
-            scan = agreement.document.storage.open(agreement.document.name, "rb")
+            return private_file_response(
+                Path(agreement.document.storage.path(agreement.document.name)),
+                filename=document_filename(agreement),
+                content_type="application/pdf",
+            )
         except FileNotFoundError:
             logger.error("Agreement %s names a scan that is missing from storage.", agreement.pk)
             raise Http404(_("Not found.")) from None
-        response = FileResponse(
-            scan,
-            as_attachment=True,
-            filename=document_filename(agreement),
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        # Signed documents stay out of shared caches and are fetched afresh after an edit.
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
 
 
 class AgreementPrintView(ObjectDetailView):
