@@ -95,7 +95,7 @@ def check_worker(report: dict[str, Any]) -> str:
         return EAGER
     if not settings.COLLAB_CACHE_URL:
         # A per-process cache: the workers' heartbeats can never reach this process.
-        logger.error("Health: a broker but no shared cache (COLLAB_CACHE_URL): no heartbeat.")
+        logger.warning("Health: a broker but no shared cache (COLLAB_CACHE_URL): no heartbeat.")
         return "no shared cache"
     age = heartbeat_age()
     if age is None:
@@ -117,7 +117,9 @@ def run_check(name: str, check: Callable[[], str]) -> str:
     try:
         return check()
     except Exception as error:  # any failure is a state, never a 500
-        logger.error("Health check %s failed: %s", name, error, exc_info=True)
+        # A warning, not an error: errors are mailed to the admins, and a load balancer asks
+        # every few seconds.
+        logger.warning("Health check %s failed: %s", name, error, exc_info=True)
         return "error"
 
 

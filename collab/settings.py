@@ -385,9 +385,31 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Errors reach the admins by e-mail (deploy/ and docs/deploy.md): a 500 (Django's own
+# `django.request` logging, DEBUG off) and a failed task (`celery.app.trace`). Sent straight
+# through EMAIL_BACKEND, not the outbox, which needs the database that may be what failed.
+# COLLAB_ADMINS: "Name <address>, Name <address>".
+ADMINS = [
+    (address.split("<", 1)[0].strip() or address, address.split("<", 1)[-1].rstrip(">").strip())
+    for address in env_list("COLLAB_ADMINS")
+]
+SERVER_EMAIL = os.environ.get("COLLAB_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = os.environ.get("COLLAB_EMAIL_SUBJECT_PREFIX", "[Collab Registry] ")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("COLLAB_LOG_LEVEL", "WARNING")},
 }
