@@ -413,7 +413,12 @@ def latency_table(latencies: dict[str, list[float]], failures: dict[str, int]) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=30, help="simulated users")
-    parser.add_argument("--spawn-rate", type=float, default=5, help="users started per second")
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=1,
+        help="users started per second (each signs in: password hashing is the costly part)",
+    )
     parser.add_argument("--run-time", type=int, default=120, help="seconds the users work")
     parser.add_argument("--db-name", default=DB_NAME, help="the bench database")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: free)")

@@ -2,7 +2,7 @@
 
 Run by bench/load.py, which seeds the database, starts gunicorn and a worker, runs
 
-    locust -f bench/locustfile.py --headless --users 30 --spawn-rate 5 --run-time 2m --host …
+    locust -f bench/locustfile.py --headless --users 30 --spawn-rate 1 --run-time 2m --host …
 
 and then checks the database against what the users were told (LOAD_RESULTS). The facts the
 users need (accounts, each programme's partners and shared commitments) come from the JSON file
@@ -155,6 +155,8 @@ class SignedInUser(HttpUser):
         ) as response:
             if response.status_code != status and response.status_code not in expected:
                 response.failure(f"{name}: {response.status_code}, expected {status}")
+            else:
+                response.success()  # a 4xx that was expected is not Locust's failure
             return response
 
     def fail(self, name: str, message: str) -> None:
@@ -182,6 +184,8 @@ class SignedInUser(HttpUser):
         ) as response:
             if response.status_code not in statuses:
                 response.failure(f"{name}: {response.status_code}")
+            else:
+                response.success()  # 409: a conflict, refused as it should be
             return response
 
     def sign_in(self) -> None:
