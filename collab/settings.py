@@ -358,16 +358,15 @@ COLLAB_HEALTH_BROKER_TIMEOUT = float(os.environ.get("COLLAB_HEALTH_BROKER_TIMEOU
 COLLAB_CACHE_URL = os.environ.get("COLLAB_CACHE_URL", "")
 CACHES = {
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": COLLAB_CACHE_URL,
-            # Several sites (or test sessions) on one Redis keep their keys apart.
-            "KEY_PREFIX": os.environ.get("COLLAB_CACHE_KEY_PREFIX", ""),
-        }
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": COLLAB_CACHE_URL}
         if COLLAB_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+if os.environ.get("COLLAB_CACHE_KEY_PREFIX"):
+    # Several sites (or test sessions, the smoke test) on one Redis keep their keys apart.
+    CACHES["default"]["KEY_PREFIX"] = os.environ["COLLAB_CACHE_KEY_PREFIX"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)

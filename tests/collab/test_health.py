@@ -83,7 +83,7 @@ def test_it_answers_200_with_every_check_ok_without_a_broker(private_root):
     assert [path.name for path in private_root.iterdir()] == []
 
 
-def test_it_runs_two_cheap_queries_once_the_migrations_were_checked(
+def test_it_runs_one_cheap_query_once_the_migrations_were_checked(
     private_root, django_assert_num_queries
 ):
     assert get_health()[0] == 200  # the first call loads the migration graph
