@@ -210,6 +210,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # because Django's live test server parses it.
 MEDIA_URL = "/media-not-served/"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+# Behind nginx (deploy/), the prefix of its internal location for PRIVATE_MEDIA_ROOT, e.g.
+# "/_private/": permission-checked views then answer with X-Accel-Redirect and nginx sends the
+# file (collab/files.py). Empty (the default): Django streams the file itself.
+COLLAB_ACCEL_REDIRECT = os.environ.get("COLLAB_ACCEL_REDIRECT", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 # The most fields one request may post: the largest form the project serves at its row limits,
@@ -342,6 +346,13 @@ CELERY_BEAT_SCHEDULE = {
     "exports-sweep": {"task": "collab.tasks.sweep_exports", "schedule": 300.0},
 }
 
+# /health/ (collab/health.py): every worker writes a heartbeat to the shared cache every
+# HEARTBEAT_SECONDS; older than STALE_SECONDS it counts as no worker (503). The broker ping waits
+# at most BROKER_TIMEOUT seconds.
+COLLAB_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("COLLAB_WORKER_HEARTBEAT_SECONDS", "10"))
+COLLAB_WORKER_STALE_SECONDS = float(os.environ.get("COLLAB_WORKER_STALE_SECONDS", "60"))
+COLLAB_HEALTH_BROKER_TIMEOUT = float(os.environ.get("COLLAB_HEALTH_BROKER_TIMEOUT", "1"))
+
 # Django's shared cache: Redis when COLLAB_CACHE_URL is set (several app servers and workers
 # see one cache), else one local-memory cache per process.
 COLLAB_CACHE_URL = os.environ.get("COLLAB_CACHE_URL", "")
@@ -353,8 +364,16 @@ CACHES = {
     )
 }
 
+if os.environ.get("COLLAB_CACHE_KEY_PREFIX"):
+    # Several sites (or test sessions, the smoke test) on one Redis keep their keys apart.
+    CACHES["default"]["KEY_PREFIX"] = os.environ["COLLAB_CACHE_KEY_PREFIX"]
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)
+    # A load balancer may probe /health/ over plain HTTP (on the internal network, straight to
+    # gunicorn or nginx's port 80): it answers states only, sets no cookie, and a redirect would
+    # read as "down". Every other page is redirected to HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("COLLAB_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -365,9 +384,31 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Errors reach the admins by e-mail (deploy/ and docs/deploy.md): a 500 (Django's own
+# `django.request` logging, DEBUG off) and a failed task (`celery.app.trace`). Sent straight
+# through EMAIL_BACKEND, not the outbox, which needs the database that may be what failed.
+# COLLAB_ADMINS: "Name <address>, Name <address>".
+ADMINS = [
+    (address.split("<", 1)[0].strip() or address, address.split("<", 1)[-1].rstrip(">").strip())
+    for address in env_list("COLLAB_ADMINS")
+]
+SERVER_EMAIL = os.environ.get("COLLAB_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = os.environ.get("COLLAB_EMAIL_SUBJECT_PREFIX", "[Collab Registry] ")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("COLLAB_LOG_LEVEL", "WARNING")},
 }

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account, lookups, views
+from . import account, health, lookups, views
 
 
 def app_urlpatterns() -> list:
@@ -46,6 +46,8 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
     # Type-ahead searches of the partner and programme selects, registered by their apps.
     path("lookup/", include((lookups.lookup_urlpatterns(), "collab"))),
+    # For load balancers and monitors: JSON, 200 or 503 (collab/health.py).
+    path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *app_urlpatterns(),

@@ -21,11 +21,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm, BaseInlineFormSet, ModelForm
 from django.forms.formsets import all_valid
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -36,6 +35,7 @@ from django.views import generic
 from collab import export_jobs, exports
 from collab.columns import ColumnSpec
 from collab.concurrency import VERSION_FIELD, Conflict, VersionField, check_version, make_version
+from collab.files import private_file_response
 from collab.history import HISTORY_LIMIT, record_history
 from collab.models import ExportJob
 from collab.pagination import CURSOR_PARAMS, RowCount, SeekPaginator
@@ -648,15 +648,6 @@ def describe_errors(form: BaseForm, row: str = "") -> list[str]:
     return lines
 
 
-def private_download(file: Any, *, filename: str, content_type: str, **cache: bool) -> FileResponse:
-    """`file` as a download that no browser sniffs and no shared cache keeps (`cache`: more
-    Cache-Control directives, e.g. no_store=True or no_cache=True)."""
-    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, **cache)
-    return response
-
-
 # --- exports made in the background (collab.export_jobs) ----------------------------------------
 
 EXPORT_CONTENT_TYPES = {
@@ -697,7 +688,12 @@ class ExportDownloadView(LoginRequiredMixin, generic.View):
         path = export_jobs.file_path(job)
         if path is None or export_jobs.expired(job):
             raise Http404
-        content_type = EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream")
-        return private_download(
-            path.open("rb"), filename=job.file_name, content_type=content_type, no_store=True
-        )
+        try:
+            return private_file_response(
+                path,
+                filename=job.file_name,
+                content_type=EXPORT_CONTENT_TYPES.get(job.format, "application/octet-stream"),
+                no_store=True,
+            )
+        except FileNotFoundError:  # deleted by the sweep since it was looked up
+            raise Http404 from None

@@ -9,6 +9,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from collab.files import private_file_response
 from collab.permissions import Action
 from collab.views import (
     ObjectArchiveView,
@@ -27,7 +29,6 @@ from collab.views import (
     RightsMixin,
     RowFormsetsMixin,
     fetch_for,
-    private_download,
 )
 
 from .. import exports, filtersets
@@ -141,15 +142,14 @@ class AgreementDocumentView(RightsMixin, View):
         with_scan = Agreement.objects.exclude(document="")
         agreement = fetch_for(request.user, with_scan, Action.VIEW, pk=pk)
         try:
-            scan = agreement.document.storage.open(agreement.document.name, "rb")
+            return private_file_response(
+                Path(agreement.document.storage.path(agreement.document.name)),
+                filename=document_filename(agreement),
+                content_type="application/pdf",
+            )
         except FileNotFoundError:
             logger.error("Agreement %s names a scan that is missing from storage.", agreement.pk)
             raise Http404(_("Not found.")) from None
-        # Signed documents stay out of shared caches and are fetched afresh after an edit.
-        filename = document_filename(agreement)
-        return private_download(
-            scan, filename=filename, content_type="application/pdf", no_cache=True
-        )
 
 
 class AgreementPrintView(ObjectDetailView):
