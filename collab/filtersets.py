@@ -69,3 +69,17 @@ class OverdueFilter(filters.BooleanFilter):
         if not value:
             return qs
         return qs.overdue(timezone.localdate())
+
+
+class RegionFilterSet(filters.FilterSet):
+    """The API's region list: by level and by the parent's code (`?level=regency&parent=35`)."""
+
+    level = filters.ChoiceFilter(label=_("Level"), choices=Region.Level.choices)
+    parent = filters.CharFilter(label=_("Parent code"), field_name="parent__code", max_length=13)
+    q = filters.CharFilter(
+        label=_("Search"), field_name="name", lookup_expr="icontains", max_length=200
+    )
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "q"]
