@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from collab.api.preconditions import etag
+from programs.models import ActionItem, Commitment
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def new_meeting(world) -> dict:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_changing_a_commitment_needs_the_coordinate_right(persona, api_for, world):
-    commitment = world.mine["commitment"]
+    commitment = Commitment.objects.get(pk=world.mine["commitment"].pk)
 
     response = api_for(persona).patch(
         f"/api/v1/commitments/{commitment.pk}/",
@@ -165,7 +166,7 @@ def test_changing_a_commitment_needs_the_coordinate_right(persona, api_for, worl
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_changing_an_action_items_status_needs_the_coordinate_right(persona, api_for, world):
-    item = world.mine["action_item"]
+    item = ActionItem.objects.get(pk=world.mine["action_item"].pk)
 
     response = api_for(persona).patch(
         f"/api/v1/action-items/{item.pk}/", {"status": "done"}, **{"If-Match": etag(item)}
@@ -224,7 +225,7 @@ def test_a_read_only_token_never_writes(persona, world, api_for):
 
     _token, key = create_token(user=world.users[persona], name="baca", read_only=True)
     api = ApiClient(key)
-    commitment = world.mine["commitment"]
+    commitment = Commitment.objects.get(pk=world.mine["commitment"].pk)
 
     read = api.get(f"/api/v1/commitments/{commitment.pk}/")
     write = api.patch(
