@@ -369,7 +369,7 @@ REST_FRAMEWORK = {
         "collab.api.throttling.ClientThrottle",
         "collab.api.throttling.AddressThrottle",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["collab.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "collab.api.pagination.CursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

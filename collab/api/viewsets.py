@@ -40,6 +40,8 @@ class RestrictedViewSet(viewsets.GenericViewSet):
     """
 
     cursor_ordering: ClassVar[str | tuple[str, ...]] = "-id"
+    # Ids in URLs are digits (a bigint has at most 19): anything else never reaches a query.
+    lookup_value_regex = r"[0-9]{1,18}"
     needs_program_right: ClassVar[bool] = True
     version_children: ClassVar[tuple[str, ...]] = ()
     write_methods: ClassVar[frozenset[str]] = frozenset({"POST", "PUT", "PATCH", "DELETE"})

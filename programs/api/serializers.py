@@ -102,7 +102,7 @@ class SiteBriefSerializer(serializers.ModelSerializer):
 class RegionSerializer(serializers.ModelSerializer):
     level_label = label("level")
     kind_label = label("kind")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region

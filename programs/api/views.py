@@ -172,6 +172,7 @@ class ProgramViewSet(ReadOnlyRestrictedViewSet):
     serializer_class = s.ProgramSerializer
     filterset_class = filtersets.ProgramFilterSet
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,100}"
     cursor_ordering = "slug"
 
 
@@ -287,8 +288,8 @@ class ActionItemViewSet(mixins.UpdateModelMixin, WritableViewSet):
         data = s.ActionItemStatusSerializer(data=request.data)
         with transaction.atomic():
             item = self.get_editable(lock=True)
-            self.check_if_match(item)
             data.is_valid(raise_exception=True)
+            self.check_if_match(item)
             if item.status != data.validated_data["status"]:
                 item.status = data.validated_data["status"]
                 item.full_clean()
@@ -369,8 +370,8 @@ class CommitmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Writab
         given = s.CommitmentWriteSerializer(data=request.data, partial=True)
         with transaction.atomic():
             commitment = self.get_editable(lock=True)
-            self.check_if_match(commitment)
             given.is_valid(raise_exception=True)
+            self.check_if_match(commitment)
             values = model_to_dict(commitment, fields=self.form_fields)
             changes = dict(given.validated_data)
             if "program" in changes:

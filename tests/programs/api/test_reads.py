@@ -76,9 +76,9 @@ def commitments(world):
         "pillar=philanthropy_business",
         "status=fulfilled",
         "q=Komitmen",
-        "archived=on",
+        "archived=true",
         "program={program}",
-        "overdue=on",
+        "overdue=true",
     ],
 )
 def test_the_api_lists_the_rows_the_page_lists_for_the_same_filter(
