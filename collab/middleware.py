@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -29,7 +30,8 @@ class LanguageMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(self.API_PREFIX):
+        api = request.path.startswith(self.API_PREFIX)
+        if api:
             language = self.accepted(request.headers.get("Accept-Language", ""))
         else:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
@@ -38,6 +40,8 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if api:
+            patch_vary_headers(response, ("Accept-Language",))  # caches keep one per language
         return response
 
     def accepted(self, header: str) -> str:

@@ -207,3 +207,32 @@ def test_an_address_is_throttled_whoever_calls_even_with_wrong_keys(settings):
     assert right_key.status_code == 429
     assert "Retry-After" in right_key
     assert elsewhere.status_code == 200
+
+
+def test_the_counts_live_in_the_shared_cache_every_worker_reads(settings):
+    """With COLLAB_CACHE_URL (Redis), a count is in Redis, not in one process: another client
+    of the same Redis — another worker — sees it."""
+    import redis
+
+    from tests.worker import TEST_BROKER_URL, require_redis
+
+    require_redis()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_BROKER_URL,
+            "KEY_PREFIX": "api-throttle-test",
+        }
+    }
+    settings.COLLAB_API_THROTTLE_RATES = {"client": "2/minute", "address": "100/minute"}
+    token, key = tokens.create_token(user=UserFactory(), name="x")
+    other_worker = redis.Redis.from_url(TEST_BROKER_URL)
+    try:
+        statuses = [call(key).status_code for _ in range(3)]
+        stored = other_worker.keys(f"api-throttle-test:*throttle_client_token:{token.pk}")
+    finally:
+        for leftover in other_worker.keys("api-throttle-test:*"):
+            other_worker.delete(leftover)
+
+    assert statuses == [200, 200, 429]
+    assert len(stored) == 1

@@ -132,6 +132,7 @@ def test_choices_come_as_code_and_label_in_the_requests_language(api_for, world)
     assert indonesian.json()["status_label"] == unknown.json()["status_label"] == "Dijanjikan"
     assert english.json()["status_label"] == "Pledged"
     assert english["Content-Language"] == "en"
+    assert "Accept-Language" in english["Vary"]
     assert indonesian.json()["amount"] == 1_500_000  # whole rupiah, a number
     assert indonesian.json()["updates"][0]["status"] == "in_progress"
 

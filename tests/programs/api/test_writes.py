@@ -4,6 +4,8 @@ or nothing, history with the API user."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -261,3 +263,33 @@ def test_a_meeting_cannot_list_a_site_of_another_programme(api_for, world):
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["commitments.0.site"]
+
+
+def test_drf_s_own_messages_follow_the_language_too(api_for, world):
+    body = new_commitment(world)
+    del body["title"]
+
+    indonesian = api_for("coordinator").post("/api/v1/commitments/", body)
+    english = api_for("coordinator", language="en").post("/api/v1/commitments/", body)
+
+    assert english.json()["errors"] == {"title": ["This field is required."]}
+    assert indonesian.json()["errors"]["title"][0] not in ("", "This field is required.")
+
+
+def test_a_browser_session_writes_only_with_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["coordinator"])
+    page = client.get("/accounts/preferences/")  # any page sets the CSRF cookie
+    body = json.dumps(new_commitment(world))
+
+    refused = client.post("/api/v1/commitments/", body, content_type="application/json")
+    accepted = client.post(
+        "/api/v1/commitments/",
+        body,
+        content_type="application/json",
+        headers={"X-CSRFToken": page.cookies["csrftoken"].value},
+    )
+
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    assert accepted.status_code == 201
