@@ -336,6 +336,9 @@ class CommitmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Writab
     `?pillar=`, … as on the commitment list page)."""
 
     queryset = Commitment.objects.select_related("program", "partner", "site")
+    # The list page's order: its indexes (programme, kind, status with -created_at, -id) serve
+    # the filtered lists; DRF's cursor keeps created_at and an offset among equal ones.
+    cursor_ordering = ("-created_at", "-id")
     serializer_class = s.CommitmentSerializer
     filterset_class = filtersets.CommitmentFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
