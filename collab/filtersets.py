@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from collab.forms import style_fields
 from collab.lookups import search_condition
@@ -50,11 +52,16 @@ def province_filter(field: str) -> filters.ModelChoiceFilter:
             | Q(**{f"{field}__code__startswith": value.code + "."})
         )
 
-    return filters.ModelChoiceFilter(
+    return ProvinceFilter(
         label=_("Province"),
         queryset=provinces,
         method=lambda qs, name, value: method(qs, name, value),
     )
+
+
+@extend_schema_field(OpenApiTypes.INT)  # the province's id, for the API's schema
+class ProvinceFilter(filters.ModelChoiceFilter):
+    """A province, chosen by its id (the choices are the provinces)."""
 
 
 class OverdueFilter(filters.BooleanFilter):
