@@ -13,7 +13,9 @@
    latency is the wall time from sending the request to the last byte of the body.
    Personas: `skala-koordinator-0` (50 programmes, the largest among them), `skala-staf`
    (every programme), and a superuser for the admin changelist. Signed in through sessions
-   created in-process (`Client.force_login`), sent as a cookie: no password is needed.
+   created in-process (`Client.force_login`), sent as a cookie: no password is needed. The API
+   (`/api/v1/…`) is called with a personal token of the same persona (`Authorization: Token`),
+   created in-process too.
 4. Counts each page's queries in-process on a second visit (django.test.Client and
    CaptureQueriesContext, same database) and, with `--explain-ms`, prints EXPLAIN (ANALYZE,
    BUFFERS) of every query slower than that.
@@ -65,6 +67,7 @@ COORDINATOR = "skala-koordinator-0"
 STAFF = "skala-staf"
 DEEP_PAGE = 5_000
 COMMITMENTS = "/commitments/"
+API_COMMITMENTS = "/api/v1/commitments/"
 # The defaults of generate_scale_data, scaled by --scale (ScaleCounts, read without Django).
 DEFAULT_COUNTS = {
     "partners": 10_000,
@@ -102,6 +105,7 @@ class Page:
     label: str
     persona: str  # "anonymous", a username, or ADMIN_USERNAME
     path: str
+    api: bool = False  # called with the persona's API token instead of its session cookie
 
 
 @dataclass
@@ -252,13 +256,20 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
         server.wait(timeout=5)
 
 
+def credentials(cookie: str | None) -> dict[str, str]:
+    """The header that signs a request in: a session cookie, or `Token <key>` for the API."""
+    if not cookie:
+        return {}
+    if cookie.startswith("Token "):
+        return {"Authorization": cookie}
+    return {"Cookie": cookie}
+
+
 def fetch(port: int, path: str, cookie: str | None) -> tuple[int, bytes]:
     """One GET on a fresh connection (gunicorn's sync workers close each one anyway)."""
     connection = HTTPConnection(HOST, port, timeout=120)
     try:
-        headers = {"Host": HOST, "Accept-Encoding": "identity"}
-        if cookie:
-            headers["Cookie"] = cookie
+        headers = {"Host": HOST, "Accept-Encoding": "identity", **credentials(cookie)}
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
@@ -329,6 +340,7 @@ def prepare_personas() -> dict[str, Any]:
     from django.test import Client
     from django.utils import timezone
 
+    from collab.api.tokens import create_token
     from collab.permissions import Action, restrict
     from programs.models import Commitment, Meeting, Program
 
@@ -345,6 +357,10 @@ def prepare_personas() -> dict[str, Any]:
         client = Client()
         client.force_login(user)
         cookies[name] = f"sessionid={client.cookies['sessionid'].value}"
+    tokens = {
+        name: f"Token {create_token(user=people[name], name='bench')[1]}"
+        for name in (COORDINATOR, STAFF)
+    }
 
     sizes = (
         Program.objects.annotate(n=Count("commitments")).order_by("-n", "pk").values("pk", "slug")
@@ -369,6 +385,7 @@ def prepare_personas() -> dict[str, Any]:
         deep_paths[name] = reach_by_next_link(COMMITMENTS, deep[name], cookies[name])
     return {
         "cookies": cookies,
+        "tokens": tokens,
         "largest_slug": largest["slug"],
         "smallest_slug": smallest_of_coordinator["slug"],
         "meeting_pk": meeting["pk"],
@@ -424,8 +441,8 @@ def count_queries(page: Page, cookie: str | None, explain_ms: float | None) -> i
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    if cookie:
+    client = Client(headers=credentials(cookie) if cookie and cookie.startswith("Token ") else {})
+    if cookie and not cookie.startswith("Token "):
         client.cookies["sessionid"] = cookie.split("=", 1)[1]
     # A first visit may create rows once (the programme page makes the user's calendar key):
     # the count that must not depend on the data is the one of every later visit.
@@ -532,10 +549,20 @@ def print_targets(results: dict[tuple[str, str], Result], floor: Result, admin: 
         for key in ("dashboard", "program_largest"):
             value = get(key).median / floor.median
             check(f"{get(key).page.label} ≤ 15× floor ({persona})", value <= 15, f"{value:.1f}×")
+        api = get("api_commitments_filtered")
+        value = api.median / floor.median
+        check(f"API commitments filtered ≤ 10× floor ({persona})", value <= 10, f"{value:.1f}×")
+        value = api.median / filtered.median
+        check(
+            f"API commitments filtered ≤ the commitments page filtered ({persona})",
+            value <= 1,
+            f"{value:.2f}× ({ms(api.median)} vs {ms(filtered.median)} ms)",
+        )
         pairs = [
             ("commitments_first", "commitments_deep"),
             ("commitments_first", "commitments_filtered"),
             ("program_largest", "program_smallest"),
+            ("api_commitments_first", "api_commitments_filtered"),
         ]
         for one, other in pairs:
             a, b = get(one).queries, get(other).queries
@@ -613,6 +640,14 @@ def build_pages(found: dict[str, Any]) -> list[Page]:
                 f"/programs/{found['smallest_slug']}/",
             ),
             Page("meeting", "meeting page", persona, f"/meetings/{found['meeting_pk']}/"),
+            Page("api_commitments_first", "API commitments", persona, API_COMMITMENTS, api=True),
+            Page(
+                "api_commitments_filtered",
+                "API commitments pledged+funding",
+                persona,
+                f"{API_COMMITMENTS}?status=pledged&kind=funding",
+                api=True,
+            ),
         ]
     pages.append(
         Page(
@@ -667,14 +702,15 @@ def run(args: argparse.Namespace, var_dir: Path) -> None:
     pages = build_pages(found)
     cookies: dict[str, str | None] = {"anonymous": None, **found["cookies"]}
 
+    def signed(page: Page) -> str | None:
+        return found["tokens"][page.persona] if page.api else cookies[page.persona]
+
     log("\nCounting queries in-process (one request per page) …")
     query_counts = {}
     for page in pages:
         if page.key == "floor_static":
             continue  # whitenoise answers before Django: nothing to count
-        query_counts[(page.key, page.persona)] = count_queries(
-            page, cookies[page.persona], args.explain_ms
-        )
+        query_counts[(page.key, page.persona)] = count_queries(page, signed(page), args.explain_ms)
     if query_counts[("floor", "anonymous")] != 0:
         raise SystemExit("The login page ran queries: it cannot serve as the floor.")
 
@@ -688,7 +724,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> None:
             result = measure(
                 page,
                 port,
-                cookies[page.persona],
+                signed(page),
                 requests=args.requests,
                 warmup=args.warmup,
                 time_limit=args.page_time_limit,

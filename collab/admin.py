@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox
-from .models import OutboxMessage, Region, SdgGoal, SdgIndicator, SdgTarget
+from .models import ApiToken, OutboxMessage, Region, SdgGoal, SdgIndicator, SdgTarget
 
 
 class ReferenceAdmin(admin.ModelAdmin):
@@ -151,3 +151,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Collab Registry administration")
 admin.site.site_title = _("Collab Registry")
 admin.site.index_title = _("Administration")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens: admins see who holds which (never the key: it is not stored)
+    and revoke any by deleting it."""
+
+    list_display = ("name", "user", "prefix", "read_only", "expires_at", "last_used_at")
+    list_filter = ("read_only",)
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username", "prefix")
+    readonly_fields = ("user", "name", "prefix", "read_only", "expires_at", "created_at")
+    fields = ("user", "name", "prefix", "read_only", "expires_at", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a key is created by its owner, who alone sees it once
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False

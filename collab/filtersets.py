@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from collab.forms import style_fields
 from collab.lookups import search_condition
@@ -50,11 +52,16 @@ def province_filter(field: str) -> filters.ModelChoiceFilter:
             | Q(**{f"{field}__code__startswith": value.code + "."})
         )
 
-    return filters.ModelChoiceFilter(
+    return ProvinceFilter(
         label=_("Province"),
         queryset=provinces,
         method=lambda qs, name, value: method(qs, name, value),
     )
+
+
+@extend_schema_field(OpenApiTypes.INT)  # the province's id, for the API's schema
+class ProvinceFilter(filters.ModelChoiceFilter):
+    """A province, chosen by its id (the choices are the provinces)."""
 
 
 class OverdueFilter(filters.BooleanFilter):
@@ -69,3 +76,17 @@ class OverdueFilter(filters.BooleanFilter):
         if not value:
             return qs
         return qs.overdue(timezone.localdate())
+
+
+class RegionFilterSet(filters.FilterSet):
+    """The API's region list: by level and by the parent's code (`?level=regency&parent=35`)."""
+
+    level = filters.ChoiceFilter(label=_("Level"), choices=Region.Level.choices)
+    parent = filters.CharFilter(label=_("Parent code"), field_name="parent__code", max_length=13)
+    q = filters.CharFilter(
+        label=_("Search"), field_name="name", lookup_expr="icontains", max_length=200
+    )
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent", "q"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -182,3 +184,36 @@ class ProvinceFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
         self.fields["province"].queryset = provinces
+
+
+class ApiTokenForm(StyledForm):
+    """A new personal API token (collab.api.tokens): a name, an optional last day, read-only."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the key is for, e.g. the system that uses it."),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for a key without an end date."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"), required=False, help_text=_("The key may read but never change data.")
+    )
+
+    def clean_expires_on(self):
+        value = self.cleaned_data.get("expires_on")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day."))
+        return value
+
+    def expires_at(self):
+        """The end of the chosen day, Jakarta time (None: no end)."""
+        day = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        end = datetime.datetime.combine(day, datetime.time.max)
+        return timezone.make_aware(end)

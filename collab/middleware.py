@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class LanguageMiddleware:
@@ -16,20 +18,39 @@ class LanguageMiddleware:
     Django's LocaleMiddleware would follow the browser's Accept-Language, and many browsers
     in Indonesian offices are set to English; the product's language is Indonesian by default,
     so only the explicit choice (the language cookie set by `set_language`) counts.
+
+    The REST API (`/api/`) is read by programs, which say what they want in `Accept-Language`:
+    there that header is honoured (Indonesian unless it asks for a language the site has).
     """
+
+    API_PREFIX = "/api/"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        api = request.path.startswith(self.API_PREFIX)
+        if api:
+            language = self.accepted(request.headers.get("Accept-Language", ""))
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if api:
+            patch_vary_headers(response, ("Accept-Language",))  # caches keep one per language
         return response
+
+    def accepted(self, header: str) -> str:
+        """The first language of an Accept-Language header the site has (`en-GB` → `en`)."""
+        for code, _quality in parse_accept_lang_header(header[:500]):
+            base = code.split("-", 1)[0].lower()
+            if base in self.supported:
+                return base
+        return settings.LANGUAGE_CODE
 
 
 class SessionRefreshMiddleware:

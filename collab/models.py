@@ -372,3 +372,52 @@ class ExportJob(models.Model):
         if not self.total:
             return None
         return min(100, self.progress * 100 // self.total)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    """Reads of API tokens."""
+
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not expired (revoked ones are deleted)."""
+        now = timezone.now()
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A personal key to the REST API (`Authorization: Token <key>`), created by its owner.
+
+    Only a keyed hash of the key is stored (HMAC-SHA256 under a key derived from SECRET_KEY,
+    collab.api.tokens): a copy of the database does not open the API. The key itself is shown
+    once, when it is created. Revoking deletes the row. `last_used_at` is written at most once a
+    minute, so a busy integration does not write on every request.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key begins with"), max_length=12, editable=False)
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("The key may read but never change data.")
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "collab",
     "partners",
     "programs",
@@ -367,6 +370,70 @@ CACHES = {
 if os.environ.get("COLLAB_CACHE_KEY_PREFIX"):
     # Several sites (or test sessions, the smoke test) on one Redis keep their keys apart.
     CACHES["default"]["KEY_PREFIX"] = os.environ["COLLAB_CACHE_KEY_PREFIX"]
+# The REST API under /api/v1/ (docs/api.md): personal tokens first, so that a request without
+# credentials is answered 401 with a WWW-Authenticate header; then the browser's session (with
+# CSRF). Lists are cursor-paginated; every queryset is restricted (collab/api/viewsets.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "collab.api.authentication.TokenAuthentication",
+        "collab.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["collab.api.permissions.ApiPermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "collab.api.throttling.ClientThrottle",
+        "collab.api.throttling.AddressThrottle",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["collab.api.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "collab.api.pagination.CursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "collab.api.errors.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "NUM_PROXIES": int(os.environ.get("COLLAB_PROXY_COUNT", "0")) or None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or signed-in user) and per client address, counted in Django's cache:
+# shared by every worker when COLLAB_CACHE_URL points at Redis.
+COLLAB_API_THROTTLE_RATES = {
+    "client": os.environ.get("COLLAB_API_RATE", "2000/hour"),
+    "address": os.environ.get("COLLAB_API_RATE_ADDRESS", "5000/hour"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Collab Registry API",
+    "DESCRIPTION": (
+        "Programmes, partners, pilot sites, meetings, commitments, agreements and indicators of "
+        "the registry, read and written with the same rights as the pages. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets named after their model (several models have a "status" or a "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "programs.models.Program.Status",
+        "SiteStatusEnum": "programs.models.Site.Status",
+        "MeetingKindEnum": "programs.models.Meeting.Kind",
+        "ActionItemStatusEnum": "programs.models.ActionItem.Status",
+        "CommitmentKindEnum": "programs.models.Commitment.Kind",
+        "CommitmentStatusEnum": "programs.models.commitments.CommitmentStatus",
+        "AgreementKindEnum": "programs.models.Agreement.Kind",
+        "AgreementStatusEnum": "programs.models.Agreement.Status",
+        "RegionLevelEnum": "collab.models.Region.Level",
+        "RegionKindEnum": "collab.models.Region.Kind",
+        "PillarEnum": "partners.models.Pillar",
+        "PartnerKindEnum": "partners.models.PartnerKind",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "AUTHENTICATION_WHITELIST": [
+        "collab.api.authentication.TokenAuthentication",
+        "collab.api.authentication.SessionAuthentication",
+    ],
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)

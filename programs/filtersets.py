@@ -22,6 +22,7 @@ from .models import (
     Agreement,
     Attendance,
     Commitment,
+    Indicator,
     Meeting,
     Program,
     ProgramPartner,
@@ -197,3 +198,14 @@ def partner_in_program(queryset: QuerySet, name: str, value: Program) -> QuerySe
 def partner_program_filter() -> filters.ModelChoiceFilter:
     """Added to partners.filtersets.PartnerFilterSet (programs/registrations.py)."""
     return program_filter(label=_("Programme"), method=partner_in_program)
+
+
+class IndicatorFilterSet(StyledFilterSet):
+    """The API's indicator list (indicators are listed on their programme's page)."""
+
+    search_fields = ("name",)
+    program = program_filter(label=_("Programme"))
+
+    class Meta:
+        model = Indicator
+        fields = ["q", "program"]

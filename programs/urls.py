@@ -2,10 +2,10 @@
 views; their names are `programs:<model>_<action>` (STYLE rule 11).
 
 `root_urlpatterns` are the pages that keep their names outside the namespace: the dashboard,
-the SDG overview and the reminder preview (collab.urls puts them at the root).
+the SDG overview, the reminder preview and the REST API (collab.urls puts them at the root).
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import agreements, commitments, dashboard, indicators, meetings, program, sdg
 
@@ -27,4 +27,6 @@ root_urlpatterns = [
         dashboard.RemindersPreviewView.as_view(),
         name="reminders_preview",
     ),
+    # The REST API (docs/api.md), namespace `api`.
+    path("api/v1/", include("programs.api.urls")),
 ]

@@ -364,6 +364,10 @@ class DemoLoader:
             if not user.is_active:
                 user.is_active = True
                 changed = True
+            # An address for reminders and password resets (the console backend prints them).
+            if not user.email:
+                user.email = f"{username}@example.org"
+                changed = True
             if changed:
                 user.save()
             users[username] = user

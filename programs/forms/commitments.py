@@ -11,6 +11,7 @@ from partners.lookups import PartnerSelect
 
 from ..lookups import ProgramSelect
 from ..models import Commitment, CommitmentUpdate
+from .program import end_not_before_start
 
 
 class CommitmentForm(ProgramScopedForm):
@@ -37,6 +38,14 @@ class CommitmentForm(ProgramScopedForm):
             "program": ProgramSelect(action=Action.COORDINATE),
             "partner": PartnerSelect,
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        # Beside the due date (the page) and under its name (the API), not above the form.
+        end_not_before_start(
+            self, "starts_on", "due_on", _("A commitment cannot be due before it starts.")
+        )
+        return cleaned
 
 
 class CommitmentCreateForm(CommitmentForm):

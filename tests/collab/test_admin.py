@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from collab.api.tokens import create_token
 from collab.models import OutboxMessage, Region, SdgIndicator
 from collab.permissions import Action, can
 from partners.admin import ProvinceListFilter
@@ -56,6 +57,7 @@ FACTORIES: dict[str, Callable[[], models.Model]] = {
     "collab.outboxmessage": lambda: OutboxMessage.objects.create(
         to="a@example.org", subject="Pengingat", body="b", kind="test"
     ),
+    "collab.apitoken": lambda: create_token(user=factories.UserFactory(), name="Dasbor SDG")[0],
     "programs.programgroupobjectpermission": lambda: grant_viewer(
         program=Program.objects.order_by("pk").first(),
         user=Group.objects.get_or_create(name="Pemantau Uji")[0],
