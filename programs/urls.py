@@ -2,11 +2,13 @@
 views; their names are `programs:<model>_<action>` (STYLE rule 11).
 
 `root_urlpatterns` are the pages that keep their names outside the namespace: the dashboard,
-the SDG overview and the reminder preview (collab.urls puts them at the root).
+the SDG overview and the reminder preview (collab.urls puts them at the root), and the public
+pages under /public/ in their own namespace `public`.
 """
 
-from django.urls import path
+from django.urls import include, path
 
+from .public import views as public_views
 from .views import agreements, commitments, dashboard, indicators, meetings, program, sdg
 
 app_name = "programs"
@@ -27,4 +29,7 @@ root_urlpatterns = [
         dashboard.RemindersPreviewView.as_view(),
         name="reminders_preview",
     ),
+    # The anonymous public pages and open data (programs.public), namespace `public`.
+    path("public/", include("programs.public.urls")),
+    path("sitemap.xml", public_views.sitemap, name="sitemap"),
 ]
