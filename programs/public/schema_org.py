@@ -12,16 +12,19 @@ from ..models import Meeting, Program
 Url = Callable[[str, Any], str]
 
 
-def organization(partner: Partner, url: str) -> dict[str, Any]:
-    return {
+def organization(partner: Partner, url: str, *, full: bool = True) -> dict[str, Any]:
+    """A partner as a schema.org Organization; `full=False` names it only (name, acronym,
+    page), from the fields a list reads."""
+    data = {
         "@type": "Organization",
         "@id": url,
         "url": url,
         "name": partner.name,
         "alternateName": partner.acronym,
-        "description": getattr(partner, "description", ""),
-        "sameAs": getattr(partner, "website", "") or None,
     }
+    if full:
+        data.update(description=partner.description, sameAs=partner.website or None)
+    return data
 
 
 def event(

@@ -163,7 +163,9 @@ class ProgramDetailView(PublicPage):
                     "foundingDate": program.starts_on,
                     "member": [
                         schema_org.organization(
-                            m.partner, self.absolute("public:partner_detail", m.partner.pk)
+                            m.partner,
+                            self.absolute("public:partner_detail", m.partner.pk),
+                            full=False,
                         )
                         for pillar in context["pillars"]
                         for m in pillar["memberships"]

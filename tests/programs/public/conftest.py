@@ -26,10 +26,17 @@ def module_data(django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
-    """Each test starts from an empty cache: a page cached by an earlier test's data is gone."""
-    cache.clear()
+    """Each test starts from an empty cache: a page cached by an earlier test's data is gone.
+    Only the local-memory cache is cleared: a shared Redis is never flushed (the Redis tests
+    use a key prefix of their own)."""
+
+    def clear() -> None:
+        if isinstance(cache._cache, dict):  # LocMemCache's own store
+            cache.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 def body(response) -> str:
