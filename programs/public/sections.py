@@ -28,7 +28,10 @@ from ..models import (
     Site,
 )
 
-LIMIT = 100
+# Rows per section of a page (the private programme page shows 10): enough to read, few enough
+# that the page of a national programme renders as fast as a small one's.
+LIMIT = 25
+PARTNER_LIMIT = 100
 # What a public page may read of a partner: never its e-mail, phone, address or contacts.
 PARTNER_FIELDS = ("id", "name", "acronym", "pillar", "kind")
 
@@ -55,8 +58,10 @@ def program_sections(program: Program) -> dict[str, Any]:
         .filter(program=program)
         .select_related("partner")
         .only("id", "role", "joined_on", "program_id", *(f"partner__{f}" for f in PARTNER_FIELDS))
-        .order_by("partner__name", "role", "id")[: LIMIT * 4]
+        .order_by("partner__name", "role", "id")[: PARTNER_LIMIT + 1]
     )
+    more_partners = len(memberships) > PARTNER_LIMIT
+    memberships = memberships[:PARTNER_LIMIT]
     pillars = [
         {"label": label, "memberships": [m for m in memberships if m.partner.pillar == value]}
         for value, label in Pillar.choices
@@ -69,6 +74,7 @@ def program_sections(program: Program) -> dict[str, Any]:
     )
     return {
         "pillars": pillars,
+        "more_partners": more_partners,
         "sites": bounded(
             Site.objects.public()
             .filter(program=program)
