@@ -68,19 +68,22 @@ class PublicPage(generic.TemplateView):
     """GET/HEAD only, rendered in the URL's language, cached and validated."""
 
     http_method_names = ["get", "head"]
-    # Pages whose query string the visitor writes (search, filters) are not stored.
-    cache_query = False
     description: str = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         language = request_language(request)
+        # Only the page's own URLs are stored (its path, with a valid language or none): a
+        # query string a visitor writes (a search, an unknown language) is rendered each time,
+        # so nobody can fill the shared cache with variants.
         extra = set(request.GET) - {LANG_PARAM}
+        if request.GET.get(LANG_PARAM, language) != language:
+            extra.add(LANG_PARAM)
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = cached_response(
                 request,
                 lambda: super(PublicPage, self).dispatch(request, *args, **kwargs),
-                store=self.cache_query or not extra,
+                store=not extra,
             )
         response["Content-Language"] = language
         return response

@@ -122,3 +122,15 @@ def test_a_response_setting_a_cookie_is_never_public(public_program, client, set
     response = PublicCacheGuardMiddleware(view)(None)
     assert "public" not in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_only_the_pages_own_urls_are_stored(public_program, shared_cache):
+    client = Client()
+    url = f"/public/programs/{public_program.slug}/"
+    for query in ("?lang=xx", "?utm_source=x", "?lang=en&x=1"):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        assert "X-Public-Cache" not in response, query
+    assert client.get(url + "?lang=xx")["Content-Language"] == "id"
+    client.get(url + "?lang=en")
+    assert client.get(url + "?lang=en")["X-Public-Cache"] == "hit"
