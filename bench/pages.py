@@ -29,6 +29,12 @@ takes the `rel="next"` link from its HTML — `?after=<cursor of its last row>&p
 that URL. So the number is the cost of clicking "next" deep in the list, which seeks by the
 ordering columns (collab/pagination.py); a bare `?page=N` still pays OFFSET.
 
+The public programme page of the largest programme (made public for the bench, through a
+save, so its history records it) is measured anonymously twice: as visitors get it, from the
+shared cache (Redis, `--cache-url`, as `COLLAB_CACHE_URL` in production; the warm-up fills it),
+and uncached (`?uncached=1`: a query string a visitor writes is never stored, so every request
+renders the page from the database, exactly as a first request after a save does).
+
 The floor is the login page (GET, signed out): the whole middleware stack, URL routing and a
 template rendered through base.html, with no database query (asserted). `/static/collab/app.css`
 is measured too, but whitenoise answers it before sessions, routing and templates, so it is
@@ -366,6 +372,11 @@ def prepare_personas() -> dict[str, Any]:
         Program.objects.annotate(n=Count("commitments")).order_by("-n", "pk").values("pk", "slug")
     )
     largest = sizes.first()
+    # The public page of the largest programme: publish it (a save, recorded in its history).
+    program = Program.objects.get(pk=largest["pk"])
+    if not program.is_public:
+        program.is_public = True
+        program.save()
     coordinated = restrict(Program.objects.all(), people[COORDINATOR], Action.VIEW)
     smallest_of_coordinator = (
         coordinated.annotate(n=Count("commitments")).order_by("n", "pk").values("slug").first()
@@ -525,6 +536,10 @@ def check(label: str, ok: bool, detail: str) -> None:
 
 def print_targets(results: dict[tuple[str, str], Result], floor: Result, admin: Result) -> None:
     log("\nTargets")
+    for key, limit in (("public_cached", 5), ("public_uncached", 15)):
+        result = results[(key, "anonymous")]
+        value = result.median / floor.median
+        check(f"{result.page.label} ≤ {limit}× floor", value <= limit, f"{value:.1f}× floor")
     for persona in (COORDINATOR, STAFF):
 
         def get(key: str, persona: str = persona) -> Result:
@@ -601,6 +616,11 @@ def parse_args() -> argparse.Namespace:
         default=None,
         help="print EXPLAIN (ANALYZE, BUFFERS) of in-process queries slower than this",
     )
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/7",
+        help="COLLAB_CACHE_URL of the server: the shared cache of the public pages",
+    )
     parser.add_argument("--generate-timeout", type=float, default=1800.0, help="seconds")
     return parser.parse_args()
 
@@ -649,6 +669,16 @@ def build_pages(found: dict[str, Any]) -> list[Page]:
                 api=True,
             ),
         ]
+    public = f"/public/programs/{found['largest_slug']}/"
+    pages += [
+        Page("public_cached", "public page, largest (cached)", "anonymous", public),
+        Page(
+            "public_uncached",
+            "public page, largest (uncached)",
+            "anonymous",
+            public + "?uncached=1",
+        ),
+    ]
     pages.append(
         Page(
             "admin_filtered",
@@ -680,6 +710,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> None:
         "COLLAB_VAR_DIR": str(var_dir),
         "COLLAB_ZEAL": "0",
         "COLLAB_DB_CONN_MAX_AGE": str(args.conn_max_age),
+        "COLLAB_CACHE_URL": args.cache_url,
     }
     counts = scaled_counts(args.scale)
     generate = generate_args(counts, args.seed)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -80,4 +80,20 @@ class SessionRefreshMiddleware:
         now = int(time.time())
         if now - int(session.get(self.STAMP, 0)) >= settings.SESSION_REFRESH_SECONDS:
             session[self.STAMP] = now  # marks it modified: SessionMiddleware saves it
+        return response
+
+
+class PublicCacheGuardMiddleware:
+    """Never `Cache-Control: public` on a response that sets a cookie: a shared cache would hand
+    one visitor's cookie (a session, a CSRF token) to the next. Outermost, so it sees the cookies
+    every other middleware set on the way out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.cookies and "public" in response.get("Cache-Control", ""):
+            del response["Cache-Control"]
+            patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "guardian",
     "simple_history",
@@ -81,6 +82,8 @@ if not PRODUCTION:
     INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
+    # Outermost: drops `public` caching from any response that sets a cookie.
+    "collab.middleware.PublicCacheGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -434,6 +437,14 @@ SPECTACULAR_SETTINGS = {
         "collab.api.authentication.SessionAuthentication",
     ],
 }
+# The public pages (programs.public): seconds a browser or proxy may keep a page
+# (`Cache-Control: public, max-age`); the shared cache keeps it until the next save.
+COLLAB_PUBLIC_MAX_AGE = int(os.environ.get("COLLAB_PUBLIC_MAX_AGE", "300"))
+# IATI activity files (docs/iati.md): the reporting organisation's IATI identifier (the prefix of
+# every iati-identifier), its name and its IATI organisation type (OrganisationType code list).
+COLLAB_IATI_ORG_ID = os.environ.get("COLLAB_IATI_ORG_ID", "XI-IATI-COLLAB")
+COLLAB_IATI_ORG_NAME = os.environ.get("COLLAB_IATI_ORG_NAME", "Collab Registry")
+COLLAB_IATI_ORG_TYPE = os.environ.get("COLLAB_IATI_ORG_TYPE", "90")
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("COLLAB_SSL_REDIRECT", True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,11 +36,31 @@ class PartnerKind(models.TextChoices):
     NETWORK = "network", _("Network/forum")
 
 
+# What makes a partner public (it takes part in a published programme) is known only to the
+# apps above: they register a function returning the ids of public partners
+# (register_public_partners), so partners never imports them.
+_public_partner_ids: list[Callable[[], models.QuerySet]] = []
+
+
+def register_public_partners(ids: Callable[[], models.QuerySet]) -> None:
+    """Register `ids()`: a queryset of the primary keys of partners that are public."""
+    if ids not in _public_partner_ids:
+        _public_partner_ids.append(ids)
+
+
 class PartnerQuerySet(models.QuerySet):
     """Reads of partners."""
 
     def for_list(self) -> PartnerQuerySet:
         return self.select_related("region", "parent")
+
+    def public(self) -> PartnerQuerySet:
+        """Partners shown on the public pages: those some registered source names public (none
+        when nothing is registered). Their contact persons never are."""
+        condition = models.Q(pk__in=[])
+        for ids in _public_partner_ids:
+            condition |= models.Q(pk__in=ids())
+        return self.filter(condition)
 
 
 class Partner(models.Model):

@@ -2,11 +2,13 @@
 views; their names are `programs:<model>_<action>` (STYLE rule 11).
 
 `root_urlpatterns` are the pages that keep their names outside the namespace: the dashboard,
-the SDG overview, the reminder preview and the REST API (collab.urls puts them at the root).
+the SDG overview, the reminder preview and the REST API (collab.urls puts them at the root), and
+the public pages under /public/ in their own namespace `public`.
 """
 
 from django.urls import include, path
 
+from .public import views as public_views
 from .views import agreements, commitments, dashboard, indicators, meetings, program, sdg
 
 app_name = "programs"
@@ -29,4 +31,7 @@ root_urlpatterns = [
     ),
     # The REST API (docs/api.md), namespace `api`.
     path("api/v1/", include("programs.api.urls")),
+    # The anonymous public pages and open data (programs.public), namespace `public`.
+    path("public/", include("programs.public.urls")),
+    path("sitemap.xml", public_views.sitemap, name="sitemap"),
 ]

@@ -77,6 +77,7 @@ class AgreementAdminForm(forms.ModelForm):
             "status",
             "meeting",
             "document",
+            "scan_is_public",
         )
         widgets = {"document": PrivateFileWidget}
 

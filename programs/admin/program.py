@@ -110,14 +110,14 @@ class SiteInline(Inline):
 
 @admin.register(Program)
 class ProgramAdmin(ProgramRightsMixin, DomainAdmin):
-    list_display = ("name", "status", "starts_on", "ends_on", "meeting_cadence_months")
-    list_filter = ("status", "sdg_goals")
+    list_display = ("name", "status", "is_public", "starts_on", "ends_on", "meeting_cadence_months")
+    list_filter = ("status", "is_public", "sdg_goals")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("sdg_goals", "sdg_targets")
     inlines = (ProgramPartnerInline, SiteInline)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "status", "description")}),
+        (None, {"fields": ("name", "slug", "status", "is_public", "description")}),
         (_("Dates"), {"fields": ("starts_on", "ends_on", "meeting_cadence_months")}),
         (_("SDGs"), {"fields": ("sdg_goals", "sdg_targets")}),
     )

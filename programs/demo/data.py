@@ -113,6 +113,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "sdg_goals": texts(),
         "sdg_targets": texts(),
         "meeting_cadence_months": Key(int, None),
+        # Published on the public pages and open data (Program.is_public).
+        "is_public": Key(bool, False),
         # The meeting that published the work plan: every action item points at it.
         "action_items_meeting": text(None),
     },
@@ -196,7 +198,10 @@ def checked(value: Any, key: Key, where: str) -> Any:
             return Decimal(str(value))
         except InvalidOperation:
             raise DemoDataError(f"{where}: {value!r} bukan angka") from None
-    wrong_type = not isinstance(value, key.type) or isinstance(value, bool)
+    # A bool is an int to Python: only a bool key takes one.
+    wrong_type = not isinstance(value, key.type) or (
+        isinstance(value, bool) and key.type is not bool
+    )
     if key.type is date and isinstance(value, datetime):
         wrong_type = True
     if wrong_type:

@@ -194,6 +194,7 @@ class DemoLoader:
                 "name": data["name"],
                 "description": data["description"],
                 "meeting_cadence_months": data["meeting_cadence_months"],
+                "is_public": data["is_public"],
             },
         )
         self.sync_m2m(program, "sdg_goals", SdgGoal.objects.filter(code__in=data["sdg_goals"]))

@@ -43,6 +43,7 @@ class AgreementForm(LayoutMixin, ProgramScopedForm):
         "meeting": "col-12",
         "scan": "col-12 col-md-8",
         "remove_scan": "col-12 col-md-4 align-self-end",
+        "scan_is_public": "col-12",
     }
 
     scan = forms.FileField(
@@ -64,6 +65,7 @@ class AgreementForm(LayoutMixin, ProgramScopedForm):
             "effective_from",
             "expires_on",
             "meeting",
+            "scan_is_public",
         ]
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 

@@ -68,6 +68,11 @@ class AgreementQuerySet(ArchivableQuerySet):
             .order_by("-signed_on", "-id")
         )
 
+    def public(self) -> AgreementQuerySet:
+        """Agreements on the public pages: those of public programmes, except archived ones and
+        drafts (a draft is not yet an agreement anybody signed)."""
+        return self.active().filter(program__is_public=True).exclude(status=Agreement.Status.DRAFT)
+
     def recently_signed(self) -> AgreementQuerySet:
         """Signed agreements still on the record, the latest first, with their programme."""
         return (
@@ -141,6 +146,15 @@ class Agreement(TimestampedModel, ArchivableModel):
         blank=True,
     )
     document_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
+    scan_is_public = models.BooleanField(
+        _("signed scan is public"),
+        default=False,
+        help_text=_(
+            "Offers the signed scan on the public agreement page and in the IATI file, when the "
+            "programme is public. Otherwise the scan is served only to those with a right on "
+            "the programme."
+        ),
+    )
 
     objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
@@ -187,6 +201,20 @@ class Agreement(TimestampedModel, ArchivableModel):
         return reverse("programs:agreement_detail", kwargs={"pk": self.pk})
 
 
+class SignatoryQuerySet(models.QuerySet):
+    """Reads of signatories."""
+
+    def public(self) -> SignatoryQuerySet:
+        return self.filter(agreement__in=Agreement.objects.public())
+
+
+class ClauseQuerySet(models.QuerySet):
+    """Reads of clauses."""
+
+    def public(self) -> ClauseQuerySet:
+        return self.filter(agreement__in=Agreement.objects.public())
+
+
 class Signatory(models.Model):
     """A person who signed an agreement, for an organisation where one is known."""
 
@@ -209,6 +237,7 @@ class Signatory(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = SignatoryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -246,6 +275,7 @@ class Clause(models.Model):
     text = models.TextField(_("text"))
     order = models.PositiveIntegerField(_("order"))
 
+    objects = ClauseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

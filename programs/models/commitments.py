@@ -60,6 +60,10 @@ class CommitmentQuerySet(ArchivableQuerySet):
             )
         )
 
+    def public(self) -> CommitmentQuerySet:
+        """Commitments on the public pages: those of public programmes, archived ones left out."""
+        return self.active().filter(program__is_public=True)
+
     def open(self) -> CommitmentQuerySet:
         # An archived commitment is withdrawn from the record: nothing is owed on it any more.
         return self.active().filter(status__in=OPEN_COMMITMENT_STATUSES)

@@ -20,6 +20,16 @@ class IndicatorQuerySet(models.QuerySet):
     def for_detail(self) -> IndicatorQuerySet:
         return self.select_related("program", "sdg_indicator__target__goal")
 
+    def public(self) -> IndicatorQuerySet:
+        return self.filter(program__is_public=True)
+
+
+class MeasurementQuerySet(models.QuerySet):
+    """Reads of measurements."""
+
+    def public(self) -> MeasurementQuerySet:
+        return self.filter(indicator__program__is_public=True)
+
 
 class Indicator(TimestampedModel):
     """What a programme measures, e.g. KOTAKU's slum area with a target of 0 ha by 2019."""
@@ -121,6 +131,7 @@ class Measurement(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

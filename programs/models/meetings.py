@@ -62,6 +62,10 @@ class MeetingQuerySet(ArchivableQuerySet):
             "agreements",
         )
 
+    def public(self) -> MeetingQuerySet:
+        """Meetings on the public pages: those of public programmes, archived ones left out."""
+        return self.active().filter(program__is_public=True)
+
     def upcoming(self, today: datetime.date | None = None) -> MeetingQuerySet:
         # An archived meeting is not coming up: it was withdrawn from the record.
         return (
@@ -131,6 +135,22 @@ class Meeting(TimestampedModel, ArchivableModel):
         return reverse("programs:meeting_detail", kwargs={"pk": self.pk})
 
 
+class DecisionQuerySet(models.QuerySet):
+    """Reads of decisions."""
+
+    def public(self) -> DecisionQuerySet:
+        return self.filter(meeting__archived_at__isnull=True, meeting__program__is_public=True)
+
+
+class AttendanceQuerySet(models.QuerySet):
+    """Reads of attendance."""
+
+    def public(self) -> AttendanceQuerySet:
+        """Attending organisations of public meetings. The representative (a contact) is never
+        public: public views read `partner` only."""
+        return self.filter(meeting__archived_at__isnull=True, meeting__program__is_public=True)
+
+
 class Attendance(models.Model):
     """An organisation (and optionally its representative) present at a meeting."""
 
@@ -153,6 +173,7 @@ class Attendance(models.Model):
     )
     role = models.CharField(_("role at the meeting"), max_length=255, blank=True)
 
+    objects = AttendanceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -184,6 +205,7 @@ class Decision(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
 
+    objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -219,6 +241,10 @@ class ActionItemQuerySet(models.QuerySet):
 
     def open(self) -> ActionItemQuerySet:
         return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def public(self) -> ActionItemQuerySet:
+        """The work plan of public programmes (an action item has no archived state)."""
+        return self.filter(program__is_public=True)
 
     def overdue(self, today: datetime.date | None = None) -> ActionItemQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())

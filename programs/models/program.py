@@ -38,6 +38,11 @@ class ProgramQuerySet(models.QuerySet):
     def for_detail(self) -> ProgramQuerySet:
         return self.prefetch_related("sdg_goals", "sdg_targets")
 
+    def public(self) -> ProgramQuerySet:
+        """The programmes published on the public pages and open data (programs.public): the
+        public counterpart of collab.permissions.restrict, which every public read starts from."""
+        return self.filter(is_public=True)
+
 
 class Program(TimestampedModel):
     """A multi-stakeholder collaboration such as Kota SDGs Bengkulu or KOTAKU."""
@@ -67,6 +72,15 @@ class Program(TimestampedModel):
     meeting_cadence_months = models.PositiveSmallIntegerField(
         _("coordination meeting every (months)"), null=True, blank=True
     )
+    is_public = models.BooleanField(
+        _("published on the public pages"),
+        default=False,
+        help_text=_(
+            "Shows the programme, its partners, sites, meetings, agreements, commitments and "
+            "indicators to everybody at /public/ and in the open data. Contact persons, "
+            "attendance representatives, history and archived records stay private."
+        ),
+    )
 
     objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sdg_goals, sdg_targets])
@@ -82,6 +96,7 @@ class Program(TimestampedModel):
         indexes = [
             models.Index(fields=["status", "name"], name="program_status_name_idx"),
             models.Index(fields=["starts_on"], name="program_starts_on_idx"),
+            models.Index(fields=["is_public", "name"], name="program_public_name_idx"),
         ]
         constraints = [
             end_not_before_start(
@@ -125,6 +140,13 @@ class ProgramGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("group permissions on programmes")
 
 
+class ProgramPartnerQuerySet(models.QuerySet):
+    """Reads of partners' roles."""
+
+    def public(self) -> ProgramPartnerQuerySet:
+        return self.filter(program__is_public=True)
+
+
 class ProgramPartner(TimestampedModel):
     """A partner's role in a programme; a partner may hold several roles, each once."""
 
@@ -152,6 +174,7 @@ class ProgramPartner(TimestampedModel):
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = ProgramPartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -176,6 +199,9 @@ class SiteQuerySet(models.QuerySet):
 
     def for_list(self) -> SiteQuerySet:
         return self.select_related("program", "region__parent__parent")
+
+    def public(self) -> SiteQuerySet:
+        return self.filter(program__is_public=True)
 
 
 class Site(TimestampedModel):
