@@ -20,7 +20,8 @@ named by LOAD_FACTS; the password from LOAD_PASSWORD; LOAD_RUN names this run's 
 
 Every request has a timeout and every loop a bound. An error is a 5xx, a connection error or
 timeout, or an answer other than the one expected; Locust counts them as failures.
-(Anonymous visitors come with the public pages, which this branch does not have yet.)
+- Visitors (weight 1; 2–8 s): anonymous, on the public pages: the list of public programmes, a
+  programme's public page, the open-data index and the sitemap (all answered 200).
 """
 
 from __future__ import annotations
@@ -354,6 +355,36 @@ class Staff(SignedInUser):
         file = self.expect("GET", download, "export: download", 200)
         if file.status_code == 200:
             OUTCOME["exports"].append((int(found.group(1)), csv_rows(file.content)))
+
+
+class Visitor(HttpUser):
+    """Anonymous: the public pages a citizen, a journalist or a funder's system reads."""
+
+    weight = 1
+    wait_time = between(2, 8)
+
+    def on_start(self) -> None:
+        self.random = random.Random(id(self))
+
+    @task
+    def read_public_pages(self) -> None:
+        slug = self.random.choice(sorted(FACTS["programs"]))
+        name, path = self.random.choice(
+            [
+                ("public: list", "/public/"),
+                ("public: programme", f"/public/programs/{slug}/"),
+                ("public: programme", f"/public/programs/{slug}/"),
+                ("public: open data", "/public/data/"),
+                ("public: sitemap", "/sitemap.xml"),
+            ]
+        )
+        with self.client.get(
+            path, name=name, allow_redirects=False, timeout=TIMEOUT, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{name}: {response.status_code}, expected 200")
+            else:
+                response.success()
 
 
 def csv_rows(content: bytes) -> int:
