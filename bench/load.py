@@ -553,7 +553,7 @@ def main() -> int:
     print()
     print(f"Command: {command}")
     print(
-        f"Load: Locust, {options.users} users (coordinators, staff and anonymous visitors 4:1:1, think time), "
+        f"Load: Locust, {options.users} users (coordinators, staff, visitors 4:1:1; think time), "
         f"{options.run_time} s; gunicorn deploy/gunicorn.conf.py ({options.gunicorn_workers} "
         f"processes x {options.threads} threads) on {HOST}:{options.port}, a Celery worker, "
         f"PostgreSQL database {options.db_name}"
