@@ -18,14 +18,10 @@ from django.urls import reverse
 from programs.models import Agreement, Clause, Signatory
 from programs.services import agreements as services
 from programs.views.agreements import document_filename
-from tests.factories import (
-    AgreementFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    SignatoryFactory,
-)
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import MeetingFactory
+from tests.factories.partners import PartnerFactory
 from tests.i18n import in_indonesian
 
 pytestmark = pytest.mark.django_db

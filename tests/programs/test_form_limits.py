@@ -25,17 +25,15 @@ from programs.models import (
     Program,
     Signatory,
 )
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
     DecisionFactory,
     MeetingFactory,
-    PartnerFactory,
-    SignatoryFactory,
 )
+from tests.factories.partners import PartnerFactory
 from tests.posted import posted_form
 
 # The personas and the full records are built once for the module (tests/once.py).

@@ -15,17 +15,16 @@ from django.urls import reverse
 from programs.forms.meetings import MEETING_FORMSETS, MeetingForm
 from programs.forms.meetings import save_meeting_forms as record_meeting
 from programs.models import ActionItem, Attendance, Commitment, Decision, Meeting
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    CommitmentFactory,
-    ContactFactory,
     DecisionFactory,
     MeetingFactory,
-    PartnerFactory,
-    SiteFactory,
 )
+from tests.factories.partners import ContactFactory, PartnerFactory
+from tests.factories.program import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
