@@ -457,6 +457,7 @@ def main() -> int:
     try:
         wait_until_serving(server, options.port, gunicorn_log)
         locust_env = env | {
+            "PYTHONPATH": str(ROOT),  # the locustfile reads forms with tests/posted.py
             "LOAD_FACTS": str(facts_file),
             "LOAD_PASSWORD": PASSWORD,
             "LOAD_RUN": run,
