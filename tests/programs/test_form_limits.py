@@ -14,17 +14,10 @@ from django.urls import reverse
 from collab.checks import field_ceiling_fits_the_largest_form, form_sizes
 from programs.forms.agreements import AGREEMENT_ROW_LIMIT
 from programs.forms.meetings import MEETING_ROW_LIMIT
-from programs.models import (
-    ActionItem,
-    Agreement,
-    Attendance,
-    Clause,
-    Commitment,
-    Decision,
-    Meeting,
-    Program,
-    Signatory,
-)
+from programs.models.agreements import Agreement, Clause, Signatory
+from programs.models.commitments import Commitment
+from programs.models.meetings import ActionItem, Attendance, Decision, Meeting
+from programs.models.program import Program
 from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
 from tests.factories.commitments import CommitmentFactory
 from tests.factories.meetings import (
