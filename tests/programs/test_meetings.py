@@ -15,6 +15,7 @@ from django.urls import reverse
 from programs.forms.meetings import MEETING_FORMSETS, MeetingForm
 from programs.forms.meetings import save_meeting_forms as record_meeting
 from programs.models import ActionItem, Attendance, Commitment, Decision, Meeting
+from tests import formsets
 from tests.factories.agreements import AgreementFactory
 from tests.factories.commitments import CommitmentFactory
 from tests.factories.meetings import (
@@ -33,11 +34,7 @@ RECORDED = (Meeting, Attendance, Decision, ActionItem, Commitment)
 
 def table_counts() -> dict[str, int]:
     """Rows in every table a meeting writes to, history tables included."""
-    counts = {}
-    for model in RECORDED:
-        counts[model.__name__] = model.objects.count()
-        counts[f"history of {model.__name__}"] = model.history.count()
-    return counts
+    return formsets.table_counts(*RECORDED)
 
 
 def meeting_data(
@@ -50,7 +47,7 @@ def meeting_data(
     **details: Any,
 ) -> dict[str, Any]:
     """POST data of the meeting page: details, then each formset's management form and rows."""
-    data: dict[str, Any] = {
+    details = {
         "kind": Meeting.Kind.COORDINATION,
         "title": "Rapat koordinasi triwulan II",
         "starts_on": "2024-05-14",
@@ -68,15 +65,7 @@ def meeting_data(
         "action_items": action_items,
         "commitments": commitments,
     }
-    for prefix, prefix_rows in rows.items():
-        data[f"{prefix}-TOTAL_FORMS"] = len(prefix_rows)
-        data[f"{prefix}-INITIAL_FORMS"] = (initial or {}).get(prefix, 0)
-        data[f"{prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
-        for index, row in enumerate(prefix_rows):
-            for name, value in row.items():
-                data[f"{prefix}-{index}-{name}"] = value
-    return data
+    return formsets.formset_data(details, rows, initial)
 
 
 def bound_forms(*, program, user, data, meeting=None):
