@@ -39,7 +39,6 @@ import csv
 import json
 import os
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +52,7 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 from pgserver import create_database, database_exists, drop_database
+from processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -211,17 +211,6 @@ def wait_until_serving(server: subprocess.Popen, port: int, log: Path) -> None:
             pass
         time.sleep(0.5)
     raise SystemExit(f"/health/ did not answer 200 within 60 s:\n{log.read_text()[-2000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def forget_queue(options: argparse.Namespace, run: str) -> None:
@@ -493,8 +482,8 @@ def main() -> int:
         )
         elapsed = time.perf_counter() - began
     finally:
-        stop(server)
-        stop(worker)
+        stop(server, grace=30)
+        stop(worker, grace=30)
         forget_queue(options, run)
 
     if not results_file.exists():

@@ -48,7 +48,6 @@ import math
 import os
 import shlex
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -64,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from pgserver import SERVER, create_database, database_exists, drop_database
+from processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -216,19 +216,8 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         except OSError:
             pass
         time.sleep(0.2)
-    stop_gunicorn(server)
+    stop(server, grace=15)
     raise SystemExit("gunicorn did not answer within 30 s")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=5)
 
 
 def credentials(cookie: str | None) -> dict[str, str]:
@@ -738,7 +727,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> None:
                 + (f"  errors {result.errors[:1]}" if result.errors else "")
             )
     finally:
-        stop_gunicorn(server)
+        stop(server, grace=15)
     load_after = os.getloadavg()
 
     by_key = {(result.page.key, result.page.persona): result for result in results}
