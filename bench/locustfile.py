@@ -39,8 +39,8 @@ from typing import Any
 
 from locust import HttpUser, between, events, task
 
-# What a browser posts back from a form: the tests' reader (bench/load.py puts the project on
-# PYTHONPATH).
+# What a browser posts: the tests' helpers (bench/load.py puts the project on PYTHONPATH).
+from tests.formsets import formset_data
 from tests.posted import form_fields
 
 FACTS: dict[str, Any] = json.loads(open(os.environ["LOAD_FACTS"]).read())  # noqa: SIM115
@@ -174,7 +174,7 @@ class Coordinator(SignedInUser):
         self.sequence += 1
         title = f"Rapat uji beban {RUN} k{self.number:02d}-{self.sequence}"
         first, second = self.random.sample(facts["partners"], 2)
-        fields = {
+        details = {
             "kind": "coordination",
             "title": title,
             "starts_on": "2025-03-14",
@@ -182,33 +182,35 @@ class Coordinator(SignedInUser):
             "chair": "Sekretaris Daerah",
             "participant_count": "24",
             "summary": "Rapat koordinasi rutin.",
-            "attendances-0-partner": str(first),
-            "attendances-0-role": "Penyelenggara",
-            "attendances-1-partner": str(second),
-            "decisions-0-text": "Menyepakati rencana kerja triwulan.",
-            "decisions-1-text": "Membentuk tim teknis.",
-            "action_items-0-title": "Menyusun notula",
-            "action_items-0-responsible": str(first),
-            "action_items-0-due_on": "2025-04-30",
-            "action_items-0-status": "planned",
-            "commitments-0-partner": str(second),
-            "commitments-0-title": f"Dukungan kegiatan {self.sequence}",
-            "commitments-0-kind": "funding",
-            "commitments-0-amount": "25000000",
-            "commitments-0-status": "pledged",
         }
-        for prefix, rows in (
-            ("attendances", 2),
-            ("decisions", 2),
-            ("action_items", 1),
-            ("commitments", 1),
-        ):
-            fields |= {
-                f"{prefix}-TOTAL_FORMS": str(rows),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
+        rows = {
+            "attendances": [
+                {"partner": str(first), "role": "Penyelenggara"},
+                {"partner": str(second)},
+            ],
+            "decisions": [
+                {"text": "Menyepakati rencana kerja triwulan."},
+                {"text": "Membentuk tim teknis."},
+            ],
+            "action_items": [
+                {
+                    "title": "Menyusun notula",
+                    "responsible": str(first),
+                    "due_on": "2025-04-30",
+                    "status": "planned",
+                }
+            ],
+            "commitments": [
+                {
+                    "partner": str(second),
+                    "title": f"Dukungan kegiatan {self.sequence}",
+                    "kind": "funding",
+                    "amount": "25000000",
+                    "status": "pledged",
+                }
+            ],
+        }
+        fields = formset_data(details, rows)
         response = self.post_form(path, "record meeting", fields)
         if response.status_code == 302:
             location = response.headers.get("Location", "")
