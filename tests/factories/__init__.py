@@ -4,6 +4,8 @@ as the models are split (`tests.factories.meetings` for programs/models/meetings
 Import a factory from its concept's module; this package re-exports them all for brevity in a
 module that needs one or two."""
 
+# ruff: noqa: F401 (the package re-exports its modules' factories)
+
 from __future__ import annotations
 
 from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory

@@ -18,11 +18,12 @@ from django.urls import reverse
 from programs.models import Agreement, Clause, Signatory
 from programs.services import agreements as services
 from programs.views.agreements import document_filename
-from tests import formsets
 from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
 from tests.factories.commitments import CommitmentFactory
 from tests.factories.meetings import MeetingFactory
 from tests.factories.partners import PartnerFactory
+from tests.formsets import formset_data
+from tests.formsets import table_counts as counts_with_history
 from tests.i18n import in_indonesian
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def stored_files(root: Path) -> list[Path]:
 
 def table_counts() -> dict[str, int]:
     """Rows in every table an agreement writes to, history tables included."""
-    return formsets.table_counts(Agreement, Signatory, Clause)
+    return counts_with_history(Agreement, Signatory, Clause)
 
 
 def agreement_data(
@@ -57,7 +58,7 @@ def agreement_data(
     **details: Any,
 ) -> dict[str, Any]:
     """POST data of the agreement page: details, then each formset's management form and rows."""
-    details = {
+    fields = {
         "kind": Agreement.Kind.RUMUSAN_KESEPAKATAN,
         "status": Agreement.Status.SIGNED,
         "number": "119/1234/B.III/2017",
@@ -69,7 +70,7 @@ def agreement_data(
         "meeting": "",
         **details,
     }
-    return formsets.formset_data(details, {"signatories": signatories, "clauses": clauses}, initial)
+    return formset_data(fields, {"signatories": signatories, "clauses": clauses}, initial)
 
 
 def signatory(partner=None, **values: Any) -> dict[str, Any]:
