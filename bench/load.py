@@ -39,7 +39,6 @@ import csv
 import json
 import os
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -52,9 +51,11 @@ from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from pgserver import create_database, database_exists, drop_database
+from processes import stop
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-SERVER = "host=127.0.0.1 port=5432 user=postgres"
 HOST = "127.0.0.1"
 PASSWORD = "beban-uji-rahasia-2024"
 COORDINATOR = "beban-koordinator-{:02d}"
@@ -64,38 +65,6 @@ DB_NAME = "collab_bench_load"
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def server_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER} dbname=postgres")
-    connection.autocommit = True
-    return connection
-
-
-def database_exists(name: str) -> bool:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        found = cursor.fetchone() is not None
-    connection.close()
-    return found
-
-
-def create_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def drop_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def app_env(options: argparse.Namespace, run: str) -> dict[str, str]:
@@ -242,17 +211,6 @@ def wait_until_serving(server: subprocess.Popen, port: int, log: Path) -> None:
             pass
         time.sleep(0.5)
     raise SystemExit(f"/health/ did not answer 200 within 60 s:\n{log.read_text()[-2000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def forget_queue(options: argparse.Namespace, run: str) -> None:
@@ -488,6 +446,7 @@ def main() -> int:
     try:
         wait_until_serving(server, options.port, gunicorn_log)
         locust_env = env | {
+            "PYTHONPATH": str(ROOT),  # the locustfile reads forms with tests/posted.py
             "LOAD_FACTS": str(facts_file),
             "LOAD_PASSWORD": PASSWORD,
             "LOAD_RUN": run,
@@ -523,8 +482,8 @@ def main() -> int:
         )
         elapsed = time.perf_counter() - began
     finally:
-        stop(server)
-        stop(worker)
+        stop(server, grace=30)
+        stop(worker, grace=30)
         forget_queue(options, run)
 
     if not results_file.exists():

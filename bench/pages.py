@@ -48,7 +48,6 @@ import math
 import os
 import shlex
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -63,10 +62,12 @@ from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
+from pgserver import SERVER, create_database, database_exists, drop_database
+from processes import stop
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-SERVER = "host=127.0.0.1 port=5432 user=postgres"
 HOST = "127.0.0.1"
 ADMIN_USERNAME = "bench-admin"
 COORDINATOR = "skala-koordinator-0"
@@ -139,38 +140,6 @@ def log(line: str = "") -> None:
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def server_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER} dbname=postgres")
-    connection.autocommit = True
-    return connection
-
-
-def database_exists(name: str) -> bool:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        found = cursor.fetchone() is not None
-    connection.close()
-    return found
-
-
-def create_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def drop_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def holds_scale_data(name: str) -> bool:
@@ -247,19 +216,8 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         except OSError:
             pass
         time.sleep(0.2)
-    stop_gunicorn(server)
+    stop(server, grace=15)
     raise SystemExit("gunicorn did not answer within 30 s")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=5)
 
 
 def credentials(cookie: str | None) -> dict[str, str]:
@@ -769,7 +727,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> None:
                 + (f"  errors {result.errors[:1]}" if result.errors else "")
             )
     finally:
-        stop_gunicorn(server)
+        stop(server, grace=15)
     load_after = os.getloadavg()
 
     by_key = {(result.page.key, result.page.persona): result for result in results}

@@ -39,19 +39,9 @@ from django.urls import reverse
 from programs.models import Program
 from tests.conftest import PERSONAS
 from tests.posted import posted_form
+from tests.rights import FORM, LIST, OUTSIDERS
 
-# Status of a GET per persona (DESIGN "Rights"; the table of tests/collab/test_rights_matrix.py).
-LIST = dict.fromkeys(PERSONAS, 200) | {"anonymous": 302, "no_rights": 403}
-DETAIL = LIST | {"other_coordinator": 404}
-FORM = {
-    "anonymous": 302,
-    "no_rights": 403,
-    "viewer": 403,
-    "coordinator": 200,
-    "other_coordinator": 404,
-    "staff": 403,
-    "admin": 200,
-}
+# The status of a GET per persona (LIST, FORM) is in tests/rights.py.
 # Which of the two rows each persona may read.
 SEES = {
     "anonymous": set(),
@@ -66,7 +56,6 @@ SEES = {
 SEES_DIRECTORY = {
     persona: {"mine", "theirs"} if LIST[persona] == 200 else set() for persona in PERSONAS
 }
-OUTSIDERS = sorted(persona for persona, status in FORM.items() if status != 200)
 FEW, MANY = 2, 20
 
 

@@ -88,12 +88,21 @@ class _FormReader(HTMLParser):
             self.data[self.textarea] += data
 
 
+def form_fields(
+    html: str, path: str = "", upload: Callable[[], Any] | None = None
+) -> dict[str, Any] | None:
+    """The data the page's own form submits unchanged, None if it has no such form (`path`: the
+    page's URL, when the form names it as its action; `upload`: makes the file chosen for each
+    file input). The load bench (bench/locustfile.py) posts its forms with it too."""
+    reader = _FormReader(path, upload)
+    reader.feed(html)
+    return reader.data
+
+
 def posted_form(
     response: HttpResponse, path: str = "", upload: Callable[[], Any] | None = None
 ) -> dict[str, Any]:
-    """The data the page's own form submits unchanged (`path`: the page's URL, when the form
-    names it as its action; `upload`: makes the file chosen for each file input)."""
-    reader = _FormReader(path, upload)
-    reader.feed(response.content.decode())
-    assert reader.data is not None, "the page has no POST form of its own"
-    return reader.data
+    """`form_fields` of a test client's response, which must have the form."""
+    data = form_fields(response.content.decode(), path, upload)
+    assert data is not None, "the page has no POST form of its own"
+    return data

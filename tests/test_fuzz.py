@@ -27,21 +27,18 @@ from programs import filtersets
 from programs.forms.agreements import AGREEMENT_FORMSETS
 from programs.forms.meetings import MEETING_FORMSETS
 from programs.models import Program
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.indicators import IndicatorFactory
+from tests.factories.lookups import RegionFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
     DecisionFactory,
-    IndicatorFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SignatoryFactory,
-    SiteFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramPartnerFactory, SiteFactory
 from tests.posted import posted_form
 
 pytestmark = pytest.mark.django_db

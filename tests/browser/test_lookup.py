@@ -11,13 +11,10 @@ from playwright.sync_api import expect
 from collab import lookups
 from programs.models import Attendance, Meeting
 from programs.services.program import grant_coordinator
-from tests.factories import (
-    PASSWORD,
-    CommitmentFactory,
-    PartnerFactory,
-    ProgramFactory,
-    UserFactory,
-)
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.lookups import PASSWORD, UserFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory
 from tests.i18n import in_indonesian
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,24 +12,18 @@ from decimal import Decimal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.lookups import RegionFactory, SdgGoalFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
     DecisionFactory,
-    IndicatorFactory,
-    MeasurementFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SdgGoalFactory,
-    SignatoryFactory,
-    SiteFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

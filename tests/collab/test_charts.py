@@ -18,14 +18,10 @@ from django.utils.translation import ngettext
 from collab.charts import Bar, Point, Span, bar_chart, line_chart, timeline_chart
 from partners.models import Pillar
 from programs.models import Commitment
-from tests.factories import (
-    ActionItemFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-)
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG_IN_PAGE = re.compile(r"<svg\b.*?</svg>", re.S)

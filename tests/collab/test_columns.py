@@ -17,14 +17,11 @@ from collab.columns import Column, ColumnSpec, badge, day, label, link, note, te
 from collab.views import ObjectListView
 from partners.models import Partner
 from partners.views import PartnerListView
-from tests.factories import (
-    ActionItemFactory,
-    AgreementFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    SiteFactory,
-)
+from tests.factories.agreements import AgreementFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import SiteFactory
 
 
 def list_pages() -> list[str]:

@@ -13,20 +13,17 @@ from django.urls import reverse
 from collab.concurrency import VERSION_FIELD, check_version, state_digest
 from programs.models import ActionItem, Agreement, Commitment, Meeting, Site
 from programs.services.program import grant_coordinator
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.lookups import RegionFactory, UserFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
     DecisionFactory,
     MeetingFactory,
-    PartnerFactory,
-    RegionFactory,
-    SignatoryFactory,
-    SiteFactory,
-    UserFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import SiteFactory
 from tests.posted import posted_form
 
 pytestmark = pytest.mark.django_db

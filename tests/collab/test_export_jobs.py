@@ -296,6 +296,14 @@ def running_past(job, rows):
     ).exists()
 
 
+def export_under_way(client, worker, past: int) -> ExportJob:
+    """The CSV export of the filtered list that `client` asks for, once `worker` has written at
+    least `past` of its rows."""
+    job = job_of(client.get(reverse(LIST), {**FILTER, "export": "csv"}))
+    worker.wait_for(running_past(job, past))
+    return job
+
+
 def check_file_is_the_list(client, settings, job, rows):
     job.refresh_from_db()
     assert (job.state, job.progress, job.total) == (State.DONE, rows, rows)
@@ -314,8 +322,7 @@ def test_a_real_worker_exports_exactly_the_rows_of_the_list_in_one_snapshot(
     worker = celery_workers.start(**(worker_exports | slow))
     client = client_for("coordinator")
 
-    job = job_of(client.get(reverse(LIST), {**FILTER, "export": "csv"}))
-    worker.wait_for(running_past(job, 2))
+    job = export_under_way(client, worker, past=2)
     # Committed while the export runs: not in it (the export reads one snapshot).
     CommitmentFactory(program=program, title="Komitmen baru")
     worker.wait_for(finished(job))
@@ -334,8 +341,7 @@ def test_a_worker_process_killed_mid_export_is_rerun_and_never_offers_a_half_fil
 ):
     worker = celery_workers.start(**worker_exports)
     client = client_for("coordinator")
-    job = job_of(client.get(reverse(LIST), {**FILTER, "export": "csv"}))
-    worker.wait_for(running_past(job, 50))
+    job = export_under_way(client, worker, past=50)
 
     (child,) = worker.pool_pids()
     os.kill(child, signal.SIGKILL)  # the process running the export, mid-file
@@ -354,8 +360,7 @@ def test_an_export_interrupted_more_often_than_its_attempts_is_failed(
 ):
     worker = celery_workers.start(**(worker_exports | {"COLLAB_EXPORT_MAX_ATTEMPTS": "1"}))
     client = client_for("coordinator")
-    job = job_of(client.get(reverse(LIST), {**FILTER, "export": "csv"}))
-    worker.wait_for(running_past(job, 50))
+    job = export_under_way(client, worker, past=50)
 
     (child,) = worker.pool_pids()
     os.kill(child, signal.SIGKILL)
@@ -374,8 +379,7 @@ def test_a_whole_worker_killed_mid_export_is_taken_over_by_the_next_one(
 ):
     first = celery_workers.start(**worker_exports)
     client = client_for("coordinator")
-    job = job_of(client.get(reverse(LIST), {**FILTER, "export": "csv"}))
-    first.wait_for(running_past(job, 50))
+    job = export_under_way(client, first, past=50)
 
     first.kill()  # the worker and its pool at once: the task stays unacknowledged in Redis
     assert client.get(reverse("export_download", args=[job.pk])).status_code == 404
@@ -394,8 +398,7 @@ def test_the_sweep_reruns_an_export_whose_worker_died(
 ):
     first = celery_workers.start(**worker_exports)
     client = client_for("coordinator")
-    job = job_of(client.get(reverse(LIST), {**FILTER, "export": "csv"}))
-    first.wait_for(running_past(job, 50))
+    job = export_under_way(client, first, past=50)
     first.kill()
     second = celery_workers.start(**worker_exports)  # its Redis would wait two hours
 

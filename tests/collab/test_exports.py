@@ -24,17 +24,11 @@ from import_export import fields, resources
 from collab.exports import FORMULA_TRIGGERS, FormulaEscapingResourceMixin, escape_formula
 from partners.models import Partner
 from programs.models import Agreement, Commitment
-from tests.factories import (
-    ActionItemFactory,
-    AgreementFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramPartnerFactory,
-    SignatoryFactory,
-    SiteFactory,
-)
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramPartnerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

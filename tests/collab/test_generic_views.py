@@ -17,14 +17,10 @@ from programs.models import ActionItem, Commitment, Measurement
 from programs.services.program import grant_coordinator, grant_viewer
 from programs.views import commitments
 from programs.views.meetings import MeetingArchiveView
-from tests.factories import (
-    ActionItemFactory,
-    CommitmentFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    MeetingFactory,
-    UserFactory,
-)
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.lookups import UserFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
 
 # --- fetch_for: the one place that decides 403 or 404 -------------------------------------------
 

@@ -13,22 +13,13 @@ from django.utils.text import capfirst
 from collab.history import HISTORY_LIMIT, record_history
 from partners.models import Partner
 from programs.models import Commitment, Meeting
-from tests.factories import (
-    AgreementFactory,
-    AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    CommitmentUpdateFactory,
-    ContactFactory,
-    DecisionFactory,
-    IndicatorFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SignatoryFactory,
-    SiteFactory,
-)
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory, CommitmentUpdateFactory
+from tests.factories.indicators import IndicatorFactory
+from tests.factories.lookups import RegionFactory
+from tests.factories.meetings import AttendanceFactory, DecisionFactory, MeetingFactory
+from tests.factories.partners import ContactFactory, PartnerFactory
+from tests.factories.program import ProgramPartnerFactory, SiteFactory
 from tests.posted import posted_form
 
 pytestmark = pytest.mark.django_db

@@ -20,14 +20,11 @@ from collab import lookups
 from programs.models import Attendance, Commitment, Signatory
 from programs.services.program import grant_coordinator
 from tests.conftest import PERSONAS
-from tests.factories import (
-    AgreementFactory,
-    AttendanceFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-)
+from tests.factories.agreements import AgreementFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import AttendanceFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory
 from tests.i18n import in_indonesian
 from tests.posted import posted_form
 

@@ -28,6 +28,13 @@ def write(key: str | None = None, **fields) -> OutboxMessage:
     )
 
 
+def stored(**fields) -> OutboxMessage:
+    """A row of the outbox as a test sets it up (nothing is sent): `fields` over a test message
+    to a@example.org."""
+    test_message = {"to": "a@example.org", "subject": "s", "body": "b", "kind": "test"}
+    return OutboxMessage.objects.create(**(test_message | fields))
+
+
 @pytest.fixture
 def smtp(settings, smtp_server):
     """Django's SMTP backend, against the local test server; retries without waiting."""
@@ -142,7 +149,7 @@ def test_a_message_failing_every_attempt_is_failed_with_its_error_and_an_admin_r
 
 
 def test_a_claimed_or_sent_message_is_never_sent_again(db, django_capture_on_commit_callbacks):
-    message = OutboxMessage.objects.create(to="a@example.org", subject="s", body="b", kind="test")
+    message = stored()
     assert outbox.claim(message.pk) is not None
 
     # Another worker, or the same task delivered again, finds it taken.
@@ -159,27 +166,20 @@ def test_a_claimed_or_sent_message_is_never_sent_again(db, django_capture_on_com
 def test_the_sweep_retries_a_message_stuck_in_sending_and_one_whose_task_was_lost(db, settings):
     settings.COLLAB_OUTBOX_SENDING_TIMEOUT = 600
     now = timezone.now()
-    fields = {"subject": "s", "body": "b", "kind": "test"}
-    stuck = OutboxMessage.objects.create(
+    stuck = stored(
         to="stuck@example.org",
         state=State.SENDING,
         attempts=1,
         claimed_at=now - datetime.timedelta(minutes=11),
-        **fields,
     )
-    busy = OutboxMessage.objects.create(
+    busy = stored(
         to="busy@example.org",
         state=State.SENDING,
         attempts=1,
         claimed_at=now - datetime.timedelta(minutes=1),
-        **fields,
     )
-    lost = OutboxMessage.objects.create(
-        to="lost@example.org", next_attempt_at=now - datetime.timedelta(minutes=5), **fields
-    )
-    waiting = OutboxMessage.objects.create(
-        to="waiting@example.org", next_attempt_at=now + datetime.timedelta(minutes=5), **fields
-    )
+    lost = stored(to="lost@example.org", next_attempt_at=now - datetime.timedelta(minutes=5))
+    waiting = stored(to="waiting@example.org", next_attempt_at=now + datetime.timedelta(minutes=5))
 
     result = sweep_outbox.delay().get()
 
@@ -201,11 +201,7 @@ def test_the_sweep_retries_a_message_stuck_in_sending_and_one_whose_task_was_los
 
 def test_a_message_stuck_after_its_last_attempt_is_failed(db, settings):
     settings.COLLAB_OUTBOX_MAX_ATTEMPTS = 2
-    message = OutboxMessage.objects.create(
-        to="a@example.org",
-        subject="s",
-        body="b",
-        kind="test",
+    message = stored(
         state=State.SENDING,
         attempts=2,
         claimed_at=timezone.now() - datetime.timedelta(hours=1),
@@ -223,10 +219,8 @@ def test_a_message_stuck_after_its_last_attempt_is_failed(db, settings):
 
 
 def test_the_admin_lists_the_outbox_read_only(db, admin_client, client_for):
-    message = OutboxMessage.objects.create(
-        to="a@example.org",
+    message = stored(
         subject="Pengingat",
-        body="b",
         kind="reminder_digest",
         state=State.FAILED,
         attempts=6,

@@ -9,12 +9,10 @@ from collab.permissions import Action, can, restrict
 from partners.models import Contact, Partner
 from programs.models import Agreement, Clause, Commitment, Program
 from programs.services.program import grant_coordinator, revoke_program_rights
-from tests.factories import (
-    ClauseFactory,
-    CommitmentFactory,
-    ContactFactory,
-    UserFactory,
-)
+from tests.factories.agreements import ClauseFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.lookups import UserFactory
+from tests.factories.partners import ContactFactory
 
 pytestmark = pytest.mark.django_db
 

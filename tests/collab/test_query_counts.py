@@ -20,26 +20,18 @@ from collab.models import Region
 from partners.models import Pillar
 from programs.models import Program, ProgramPartner
 from programs.services.program import grant_coordinator
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory, CommitmentUpdateFactory
+from tests.factories.indicators import IndicatorFactory
+from tests.factories.lookups import RegionFactory, SdgGoalFactory, UserFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    CommitmentUpdateFactory,
-    ContactFactory,
     DecisionFactory,
-    IndicatorFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SdgGoalFactory,
-    SignatoryFactory,
-    SiteFactory,
-    UserFactory,
 )
+from tests.factories.partners import ContactFactory, PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

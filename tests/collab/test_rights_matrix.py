@@ -30,24 +30,20 @@ from partners.models import Partner
 from programs.models import ActionItem, Agreement, Commitment, Program
 from programs.models.agreements import private_storage
 from tests.conftest import PERSONAS
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory, CommitmentUpdateFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.lookups import RegionFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    CommitmentUpdateFactory,
     DecisionFactory,
-    IndicatorFactory,
-    MeasurementFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SignatoryFactory,
-    SiteFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramPartnerFactory, SiteFactory
 from tests.posted import posted_form
+from tests.rights import DETAIL, DIRECTORY, FORM, LIST, SIGNED_IN
 
 # The personas and the records are built once for the module (tests/once.py): each test reads
 # them and rolls back what it changed.
@@ -55,20 +51,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.personas_once]
 
 # --- the expectation table ---------------------------------------------------------------------
 
-# Status of a GET per persona, for each kind of page.
-SIGNED_IN = dict.fromkeys(PERSONAS, 200) | {"anonymous": 302}
-LIST = dict.fromkeys(PERSONAS, 200) | {"anonymous": 302, "no_rights": 403}
-DIRECTORY = LIST  # the partner directory is shared by every programme
-DETAIL = LIST | {"other_coordinator": 404}
-FORM = {
-    "anonymous": 302,
-    "no_rights": 403,
-    "viewer": 403,
-    "coordinator": 200,
-    "other_coordinator": 404,
-    "staff": 403,
-    "admin": 200,
-}
+# The status of a GET per persona for each kind of page (SIGNED_IN, LIST, DETAIL, FORM …) is in
+# tests/rights.py.
 # A POST-only page answers a GET from anyone with the right to its kind with 405, before it looks
 # the record up (so the 405 reveals nothing).
 POST_ONLY = FORM | {"coordinator": 405, "other_coordinator": 405, "admin": 405}

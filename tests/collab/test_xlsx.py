@@ -25,16 +25,11 @@ from collab import exports, xlsx
 from collab.exports import escape_formula
 from partners.models import Partner
 from programs.models import Commitment
-from tests.factories import (
-    ActionItemFactory,
-    AgreementFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramPartnerFactory,
-    SignatoryFactory,
-    SiteFactory,
-)
+from tests.factories.agreements import AgreementFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramPartnerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,21 +21,10 @@ from collab.permissions import STAFF_GROUP, Action, restrict
 from devdata.scale.history import TRACKED_MODELS
 from devdata.scale.rows import CHANGE_REASON
 from partners.models import Partner
-from programs.models import (
-    ActionItem,
-    Agreement,
-    Attendance,
-    Clause,
-    Commitment,
-    CommitmentUpdate,
-    Decision,
-    Meeting,
-    Program,
-    ProgramPartner,
-    ProgramUserObjectPermission,
-    Signatory,
-    Site,
-)
+from programs.models.agreements import Agreement, Clause, Signatory
+from programs.models.commitments import Commitment, CommitmentUpdate
+from programs.models.meetings import ActionItem, Attendance, Decision, Meeting
+from programs.models.program import Program, ProgramPartner, ProgramUserObjectPermission, Site
 
 SMALL = {
     "partners": 60,

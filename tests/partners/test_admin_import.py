@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 import tablib
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -17,10 +13,9 @@ from partners.models import Contact, Partner, PartnerKind, Pillar
 from partners.resources import ContactResource, PartnerResource
 from tests.factories import PartnerFactory, RegionFactory, UserFactory
 from tests.i18n import in_indonesian
+from tests.imports import assert_unknown_partner_refused, confirm, preview, refused_rows, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_storage")]
-
-CSV, XLSX = "0", "1"  # positions in the admins' import_formats
 
 PARTNER_IMPORT = reverse("admin:partners_partner_import")
 PARTNER_CONFIRM = reverse("admin:partners_partner_process_import")
@@ -33,22 +28,6 @@ def kota_madiun(db):
     return RegionFactory(code="35.77", name="Kota Madiun", level="regency", kind="kota")
 
 
-def csv_upload(text: str, name: str = "mitra.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-
-
-def preview(client: Client, url: str, upload: SimpleUploadedFile, file_format: str = CSV):
-    response = client.post(url, {"import_file": upload, "format": file_format, "resource": "0"})
-    assert response.status_code == 200
-    return response
-
-
-def confirm(client: Client, url: str, preview_response) -> None:
-    form = preview_response.context["confirm_form"]
-    response = client.post(url, {name: form.initial.get(name, "") for name in form.fields})
-    assert response.status_code == 302, getattr(response, "context", None)
-
-
 GOOD_PARTNERS = (
     "Nama,Singkatan,Pilar,Jenis,Email,Telepon,Website,Alamat,Deskripsi,Kode Wilayah\n"
     "Pemerintah Kota Madiun,Pemkot Madiun,Pemerintah,Pemerintah Daerah,"
@@ -59,7 +38,7 @@ GOOD_PARTNERS = (
 
 
 def test_good_rows_are_previewed_then_imported(admin_client, kota_madiun):
-    response = preview(admin_client, PARTNER_IMPORT, csv_upload(GOOD_PARTNERS))
+    response = preview(admin_client, PARTNER_IMPORT, upload(GOOD_PARTNERS))
 
     result = response.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
@@ -93,11 +72,9 @@ def test_a_bad_row_imports_nothing_and_the_preview_names_it(admin_client, kota_m
         "Mitra Tiga,Akademisi,Perguruan Tinggi,99.99\n"
     )
 
-    response = preview(admin_client, PARTNER_IMPORT, csv_upload(text))
+    response = preview(admin_client, PARTNER_IMPORT, upload(text))
 
-    result = response.context["result"]
-    assert "confirm_form" not in response.context
-    invalid = {row.number: row.error_dict for row in result.invalid_rows}
+    invalid = refused_rows(response)
     assert sorted(invalid) == [2, 3]
     assert "Swasta Asing" in " ".join(invalid[2]["pillar"])
     assert "99.99" in " ".join(invalid[3]["region"])
@@ -133,7 +110,7 @@ def test_an_existing_partner_is_updated_whatever_the_case_and_spacing(admin_clie
     )
     text = "nama,pilar,jenis,email\n  yayasan BINA kota ,Ormas & Media,LSM,info@binakota.or.id\n"
 
-    response = preview(admin_client, PARTNER_IMPORT, csv_upload(text))
+    response = preview(admin_client, PARTNER_IMPORT, upload(text))
     assert [row.import_type for row in response.context["result"].rows] == ["update"]
     confirm(admin_client, PARTNER_CONFIRM, response)
 
@@ -142,7 +119,7 @@ def test_an_existing_partner_is_updated_whatever_the_case_and_spacing(admin_clie
     assert existing.email == "info@binakota.or.id"
     assert existing.name == "Yayasan Bina  Kota"  # the directory's spelling is kept
 
-    again = preview(admin_client, PARTNER_IMPORT, csv_upload(text))
+    again = preview(admin_client, PARTNER_IMPORT, upload(text))
     assert [row.import_type for row in again.context["result"].rows] == ["skip"]
 
 
@@ -160,7 +137,7 @@ def test_a_name_repeated_in_one_file_is_one_partner(kota_madiun):
 def test_semicolon_separated_csv_from_indonesian_excel_imports(admin_client):
     text = "\ufeffNama;Pilar;Jenis\nDinas Kesehatan Kota Madiun;Pemerintah;OPD\n"
 
-    response = preview(admin_client, PARTNER_IMPORT, csv_upload(text))
+    response = preview(admin_client, PARTNER_IMPORT, upload(text))
     confirm(admin_client, PARTNER_CONFIRM, response)
 
     partner = Partner.objects.get()
@@ -168,20 +145,15 @@ def test_semicolon_separated_csv_from_indonesian_excel_imports(admin_client):
 
 
 def test_xlsx_upload_imports(admin_client, kota_madiun):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Nama", "Pilar", "Jenis", "Telepon", "Kode_Wilayah"])
-    sheet.append(["Badan Keswadayaan Masyarakat Taman", "OMS & Media", "BKM", 351467327, "35.77"])
-    sheet.append([None, None, None, None, None])  # a formatted but empty line below the data
-    buffer = io.BytesIO()
-    book.save(buffer)
-    upload = SimpleUploadedFile(
-        "mitra.xlsx",
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    workbook = upload(
+        [
+            ["Nama", "Pilar", "Jenis", "Telepon", "Kode_Wilayah"],
+            ["Badan Keswadayaan Masyarakat Taman", "OMS & Media", "BKM", 351467327, "35.77"],
+            [None, None, None, None, None],  # a formatted but empty line below the data
+        ]
     )
 
-    response = preview(admin_client, PARTNER_IMPORT, upload, XLSX)
+    response = preview(admin_client, PARTNER_IMPORT, workbook)
     assert not response.context["result"].has_validation_errors()
     confirm(admin_client, PARTNER_CONFIRM, response)
 
@@ -193,7 +165,7 @@ def test_xlsx_upload_imports(admin_client, kota_madiun):
 
 
 def test_a_file_without_a_name_column_says_which_headers_are_accepted(admin_client):
-    response = preview(admin_client, PARTNER_IMPORT, csv_upload("organisasi,pilar\nX,Pemerintah\n"))
+    response = preview(admin_client, PARTNER_IMPORT, upload("organisasi,pilar\nX,Pemerintah\n"))
 
     assert "confirm_form" not in response.context
     page = response.content.decode()
@@ -215,7 +187,7 @@ def test_contacts_import_under_their_partner(admin_client):
         "bappeda kota  bengkulu,Rina Susanti,Kepala Bidang,rina@bengkulukota.go.id,0736 21011\n"
     )
 
-    response = preview(admin_client, CONTACT_IMPORT, csv_upload(text))
+    response = preview(admin_client, CONTACT_IMPORT, upload(text))
     confirm(admin_client, CONTACT_CONFIRM, response)
 
     contact = Contact.objects.get()
@@ -226,7 +198,7 @@ def test_contacts_import_under_their_partner(admin_client):
     )
 
     moved = text.replace("Kepala Bidang", "Sekretaris").replace("Rina Susanti", "RINA  SUSANTI")
-    response = preview(admin_client, CONTACT_IMPORT, csv_upload(moved))
+    response = preview(admin_client, CONTACT_IMPORT, upload(moved))
     assert [row.import_type for row in response.context["result"].rows] == ["update"]
     confirm(admin_client, CONTACT_CONFIRM, response)
     contact.refresh_from_db()
@@ -241,19 +213,7 @@ def test_a_contact_of_an_unknown_partner_imports_nothing(admin_client):
         "Dinas Yang Tidak Ada,Budi,Staf\n"
     )
 
-    response = preview(admin_client, CONTACT_IMPORT, csv_upload(text))
-
-    result = response.context["result"]
-    assert "confirm_form" not in response.context
-    assert [row.number for row in result.invalid_rows] == [2]
-    assert (
-        in_indonesian(
-            "No partner is called “%(name)s”. Import or add the partner first.",
-            name="Dinas Yang Tidak Ada",
-        )
-        in response.content.decode()
-    )
-    assert not Contact.objects.exists()
+    assert_unknown_partner_refused(admin_client, CONTACT_IMPORT, text, Contact)
 
 
 def test_importing_needs_the_right_to_add_and_change(db):

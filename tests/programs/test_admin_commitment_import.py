@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 import tablib
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -19,10 +16,9 @@ from programs.models import Commitment
 from programs.resources import CommitmentResource
 from tests.factories import PartnerFactory, UserFactory
 from tests.i18n import in_indonesian
+from tests.imports import assert_unknown_partner_refused, confirm, preview, refused_rows, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_storage")]
-
-CSV, XLSX = "0", "1"  # positions in the admin's import_formats
 
 IMPORT = reverse("admin:programs_commitment_import")
 CONFIRM = reverse("admin:programs_commitment_process_import")
@@ -36,22 +32,6 @@ def partners(db):
     )
 
 
-def csv_upload(text: str, name: str = "komitmen.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-
-
-def preview(client: Client, upload: SimpleUploadedFile, file_format: str = CSV):
-    response = client.post(IMPORT, {"import_file": upload, "format": file_format, "resource": "0"})
-    assert response.status_code == 200
-    return response
-
-
-def confirm(client: Client, preview_response) -> None:
-    form = preview_response.context["confirm_form"]
-    response = client.post(CONFIRM, {name: form.initial.get(name, "") for name in form.fields})
-    assert response.status_code == 302, getattr(response, "context", None)
-
-
 GOOD_COMMITMENTS = (
     "Program,Mitra,Judul,Deskripsi,Jenis,Nilai,Mulai,Jatuh Tempo,Status\n"
     'program-ini,  yayasan BINA warga ,Beasiswa kader,Dua angkatan,Pendanaan,"1.500.000",'
@@ -62,14 +42,14 @@ GOOD_COMMITMENTS = (
 
 
 def test_good_rows_are_previewed_then_imported(admin_client, users, program, partners):
-    response = preview(admin_client, csv_upload(GOOD_COMMITMENTS))
+    response = preview(admin_client, IMPORT, upload(GOOD_COMMITMENTS))
 
     result = response.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
     assert [row.import_type for row in result.rows] == ["new", "new"]
     assert not Commitment.objects.exists()  # the preview is a dry run
 
-    confirm(admin_client, response)
+    confirm(admin_client, CONFIRM, response)
 
     yayasan, dinas = partners
     beasiswa = Commitment.objects.get(title="Beasiswa kader")
@@ -104,38 +84,31 @@ def test_good_rows_are_previewed_then_imported(admin_client, users, program, par
 
 def test_the_same_file_twice_adds_the_commitments_twice(admin_client, program, partners):
     for _run in range(2):
-        confirm(admin_client, preview(admin_client, csv_upload(GOOD_COMMITMENTS)))
+        confirm(admin_client, CONFIRM, preview(admin_client, IMPORT, upload(GOOD_COMMITMENTS)))
 
     assert Commitment.objects.filter(title="Beasiswa kader").count() == 2
 
 
 def test_xlsx_upload_imports(admin_client, program, partners):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["program_slug", "Partner", "Title", "Kind", "Amount", "Starts on", "Due on"])
-    sheet.append(
+    workbook = upload(
         [
-            "program-ini",
-            "Dinas Kesehatan Kota Madiun",
-            "Ruang laktasi",
-            "In kind",
-            1500000.0,
-            datetime.datetime(2025, 3, 1),
-            "2025-06-30",
+            ["program_slug", "Partner", "Title", "Kind", "Amount", "Starts on", "Due on"],
+            [
+                "program-ini",
+                "Dinas Kesehatan Kota Madiun",
+                "Ruang laktasi",
+                "In kind",
+                1500000.0,
+                datetime.datetime(2025, 3, 1),
+                "2025-06-30",
+            ],
+            [None] * 7,  # a formatted but empty line below the data
         ]
     )
-    sheet.append([None] * 7)  # a formatted but empty line below the data
-    buffer = io.BytesIO()
-    book.save(buffer)
-    upload = SimpleUploadedFile(
-        "komitmen.xlsx",
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
-    response = preview(admin_client, upload, XLSX)
+    response = preview(admin_client, IMPORT, workbook)
     assert not response.context["result"].has_validation_errors()
-    confirm(admin_client, response)
+    confirm(admin_client, CONFIRM, response)
 
     commitment = Commitment.objects.get()
     assert (commitment.title, commitment.kind, commitment.amount) == (
@@ -159,19 +132,7 @@ def test_an_unknown_partner_imports_nothing_and_the_preview_names_it(
         "program-ini,Dinas Yang Tidak Ada,Beasiswa\n"
     )
 
-    response = preview(admin_client, csv_upload(text))
-
-    result = response.context["result"]
-    assert "confirm_form" not in response.context
-    assert [row.number for row in result.invalid_rows] == [2]
-    assert (
-        in_indonesian(
-            "No partner is called “%(name)s”. Import or add the partner first.",
-            name="Dinas Yang Tidak Ada",
-        )
-        in response.content.decode()
-    )
-    assert not Commitment.objects.exists()
+    assert_unknown_partner_refused(admin_client, IMPORT, text, Commitment)
 
 
 def test_each_bad_row_is_reported_with_its_reason(admin_client, program, partners):
@@ -185,10 +146,9 @@ def test_each_bad_row_is_reported_with_its_reason(admin_client, program, partner
         "program-ini,Dinas Kesehatan Kota Madiun,F,,satu juta,,,\n"
     )
 
-    response = preview(admin_client, csv_upload(text))
+    response = preview(admin_client, IMPORT, upload(text))
 
-    assert "confirm_form" not in response.context
-    invalid = {row.number: row.error_dict for row in response.context["result"].invalid_rows}
+    invalid = refused_rows(response)
     assert sorted(invalid) == [1, 2, 3, 4, 5, 6]
     assert set(invalid[1]) == {"program"}
     assert set(invalid[2]) == {"amount"}

@@ -13,13 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from programs.models import Agreement
-from tests.factories import (
-    AgreementFactory,
-    ClauseFactory,
-    MeetingFactory,
-    PartnerFactory,
-    SignatoryFactory,
-)
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.meetings import MeetingFactory
+from tests.factories.partners import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

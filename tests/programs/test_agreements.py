@@ -18,14 +18,12 @@ from django.urls import reverse
 from programs.models import Agreement, Clause, Signatory
 from programs.services import agreements as services
 from programs.views.agreements import document_filename
-from tests.factories import (
-    AgreementFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    SignatoryFactory,
-)
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.formsets import formset_data
+from tests.formsets import table_counts as counts_with_history
 from tests.i18n import in_indonesian
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +47,7 @@ def stored_files(root: Path) -> list[Path]:
 
 def table_counts() -> dict[str, int]:
     """Rows in every table an agreement writes to, history tables included."""
-    counts = {}
-    for model in (Agreement, Signatory, Clause):
-        counts[model.__name__] = model.objects.count()
-        counts[f"history of {model.__name__}"] = model.history.count()
-    return counts
+    return counts_with_history(Agreement, Signatory, Clause)
 
 
 def agreement_data(
@@ -64,7 +58,7 @@ def agreement_data(
     **details: Any,
 ) -> dict[str, Any]:
     """POST data of the agreement page: details, then each formset's management form and rows."""
-    data: dict[str, Any] = {
+    fields = {
         "kind": Agreement.Kind.RUMUSAN_KESEPAKATAN,
         "status": Agreement.Status.SIGNED,
         "number": "119/1234/B.III/2017",
@@ -76,15 +70,7 @@ def agreement_data(
         "meeting": "",
         **details,
     }
-    for prefix, rows in (("signatories", signatories), ("clauses", clauses)):
-        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
-        data[f"{prefix}-INITIAL_FORMS"] = (initial or {}).get(prefix, 0)
-        data[f"{prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
-        for index, row in enumerate(rows):
-            for name, value in row.items():
-                data[f"{prefix}-{index}-{name}"] = value
-    return data
+    return formset_data(fields, {"signatories": signatories, "clauses": clauses}, initial)
 
 
 def signatory(partner=None, **values: Any) -> dict[str, Any]:

@@ -14,22 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory
+from tests.factories.commitments import CommitmentFactory, CommitmentUpdateFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    CommitmentUpdateFactory,
     DecisionFactory,
-    IndicatorFactory,
-    MeasurementFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    SiteFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

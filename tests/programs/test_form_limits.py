@@ -14,28 +14,19 @@ from django.urls import reverse
 from collab.checks import field_ceiling_fits_the_largest_form, form_sizes
 from programs.forms.agreements import AGREEMENT_ROW_LIMIT
 from programs.forms.meetings import MEETING_ROW_LIMIT
-from programs.models import (
-    ActionItem,
-    Agreement,
-    Attendance,
-    Clause,
-    Commitment,
-    Decision,
-    Meeting,
-    Program,
-    Signatory,
-)
-from tests.factories import (
+from programs.models.agreements import Agreement, Clause, Signatory
+from programs.models.commitments import Commitment
+from programs.models.meetings import ActionItem, Attendance, Decision, Meeting
+from programs.models.program import Program
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
     DecisionFactory,
     MeetingFactory,
-    PartnerFactory,
-    SignatoryFactory,
 )
+from tests.factories.partners import PartnerFactory
 from tests.posted import posted_form
 
 # The personas and the full records are built once for the module (tests/once.py).
@@ -113,18 +104,39 @@ def one_more_row(data: dict[str, Any], prefix: str, values: dict[str, str]) -> d
     return more
 
 
-def test_a_meeting_with_every_section_at_its_limit_saves_whole(client_for, full_meeting, program):
-    client = client_for("coordinator")
-    edit_url = reverse("programs:meeting_edit", args=[full_meeting.pk])
-    data = posted_form(client.get(edit_url))
-    # More fields than Django's default ceiling of 1,000; within the project's.
-    assert 4 * MEETING_ROW_LIMIT * 3 < len(data) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+def saved_as_it_came(client, url: str) -> dict[str, Any]:
+    """The edit page of `url` posted back as it came: it saves (a redirect) and adds no row; the
+    data it posted."""
+    data = posted_form(client.get(url), path=url)
     before = counts()
 
-    saved = client.post(edit_url, data)
+    saved = client.post(url, data)
 
     assert saved.status_code == 302, saved.content[:500]
     assert counts() == before
+    return data
+
+
+def one_row_too_many(client, url: str, prefix: str, values: dict[str, str], limit: int) -> str:
+    """The edit page of `url` posted back with one row more in `prefix` than its `limit`: the
+    page comes back, saying what the limit is; its text."""
+    response = client.post(
+        url, one_more_row(posted_form(client.get(url), path=url), prefix, values)
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Bagian ini paling banyak {limit} baris" in page
+    return page
+
+
+def test_a_meeting_with_every_section_at_its_limit_saves_whole(client_for, full_meeting, program):
+    client = client_for("coordinator")
+
+    data = saved_as_it_came(client, reverse("programs:meeting_edit", args=[full_meeting.pk]))
+
+    # More fields than Django's default ceiling of 1,000; within the project's.
+    assert 4 * MEETING_ROW_LIMIT * 3 < len(data) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     create_url = reverse("programs:meeting_create", args=[program.slug])
     created = client.post(create_url, as_new(data, MEETING_ROWS))
     assert created.status_code == 302, created.content[:500]
@@ -136,20 +148,12 @@ def test_a_meeting_with_every_section_at_its_limit_saves_whole(client_for, full_
 
 
 def test_one_row_past_a_limit_gives_the_meeting_back_with_its_input(client_for, full_meeting):
-    client = client_for("coordinator")
-    edit_url = reverse("programs:meeting_edit", args=[full_meeting.pk])
-    data = one_more_row(
-        posted_form(client.get(edit_url)),
-        "decisions",
-        {"number": str(MEETING_ROW_LIMIT + 1), "text": "Keputusan yang terlalu banyak"},
-    )
+    url = reverse("programs:meeting_edit", args=[full_meeting.pk])
+    row = {"number": str(MEETING_ROW_LIMIT + 1), "text": "Keputusan yang terlalu banyak"}
     before = counts()
 
-    response = client.post(edit_url, data)
+    page = one_row_too_many(client_for("coordinator"), url, "decisions", row, MEETING_ROW_LIMIT)
 
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert f"Bagian ini paling banyak {MEETING_ROW_LIMIT} baris" in page
     assert "Keputusan yang terlalu banyak" in page  # the input comes back
     assert f"paling banyak {MEETING_ROW_LIMIT} baris" in page.split('id="decisions-title"')[1]
     assert counts() == before
@@ -160,15 +164,10 @@ def test_an_agreement_with_every_section_at_its_limit_saves_whole(
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     client = client_for("coordinator")
-    edit_url = reverse("programs:agreement_edit", args=[full_agreement.pk])
-    data = posted_form(client.get(edit_url))
+
+    data = saved_as_it_came(client, reverse("programs:agreement_edit", args=[full_agreement.pk]))
+
     assert len(data) > 2 * AGREEMENT_ROW_LIMIT * 3
-    before = counts()
-
-    saved = client.post(edit_url, data)
-
-    assert saved.status_code == 302, saved.content[:500]
-    assert counts() == before
     new = as_new(data, AGREEMENT_ROWS)
     new["number"] = "08/2024"
     created = client.post(reverse("programs:agreement_create", args=[program.slug]), new)
@@ -179,19 +178,11 @@ def test_an_agreement_with_every_section_at_its_limit_saves_whole(
 
 
 def test_one_clause_past_the_limit_gives_the_agreement_back(client_for, full_agreement):
-    client = client_for("coordinator")
-    edit_url = reverse("programs:agreement_edit", args=[full_agreement.pk])
-    data = one_more_row(
-        posted_form(client.get(edit_url)),
-        "clauses",
-        {"number": str(AGREEMENT_ROW_LIMIT + 1), "text": "Pasal yang terlalu banyak"},
-    )
+    url = reverse("programs:agreement_edit", args=[full_agreement.pk])
+    row = {"number": str(AGREEMENT_ROW_LIMIT + 1), "text": "Pasal yang terlalu banyak"}
 
-    response = client.post(edit_url, data)
+    page = one_row_too_many(client_for("coordinator"), url, "clauses", row, AGREEMENT_ROW_LIMIT)
 
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert f"Bagian ini paling banyak {AGREEMENT_ROW_LIMIT} baris" in page
     assert "Pasal yang terlalu banyak" in page
     assert full_agreement.clauses.count() == AGREEMENT_ROW_LIMIT
 
@@ -208,36 +199,21 @@ def test_the_admin_saves_a_meeting_at_its_limits_and_refuses_one_row_more(
     admin_client, full_meeting
 ):
     url = reverse("admin:programs_meeting_change", args=[full_meeting.pk])
-    data = posted_form(admin_client.get(url), path=url)
+    data = saved_as_it_came(admin_client, url)
     before = counts()
 
-    saved = admin_client.post(url, data)
-
-    assert saved.status_code == 302, saved.content[:500]
-    assert counts() == before
     prefix = admin_inline_prefix(data, "decision")
-    index = int(data[f"{prefix}-TOTAL_FORMS"])
-    more = one_more_row(
-        posted_form(admin_client.get(url), path=url),
-        prefix,
-        {"number": str(index + 1), "text": "Keputusan lewat admin"},
-    )
-    refused = admin_client.post(url, more)
-    assert refused.status_code == 200
-    assert f"Bagian ini paling banyak {MEETING_ROW_LIMIT} baris" in refused.content.decode()
-    assert "Keputusan lewat admin" in refused.content.decode()
+    row = {"number": str(int(data[f"{prefix}-TOTAL_FORMS"]) + 1), "text": "Keputusan lewat admin"}
+    page = one_row_too_many(admin_client, url, prefix, row, MEETING_ROW_LIMIT)
+
+    assert "Keputusan lewat admin" in page
     assert counts() == before
 
 
 def test_the_admin_saves_an_agreement_at_its_limits(admin_client, full_agreement):
-    url = reverse("admin:programs_agreement_change", args=[full_agreement.pk])
-    data = posted_form(admin_client.get(url), path=url)
-    before = counts()
-
-    saved = admin_client.post(url, data)
-
-    assert saved.status_code == 302, saved.content[:500]
-    assert counts() == before
+    saved_as_it_came(
+        admin_client, reverse("admin:programs_agreement_change", args=[full_agreement.pk])
+    )
 
 
 def test_a_post_past_the_request_ceiling_gets_a_page_that_says_why(client_for, program):

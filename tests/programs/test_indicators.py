@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from programs.models import Indicator, Measurement
 from tests.conftest import PERSONAS
 from tests.factories import IndicatorFactory, MeasurementFactory
+from tests.rights import DETAIL, FORM
 
 D = Decimal
 INCREASE, DECREASE = Indicator.Direction.INCREASE, Indicator.Direction.DECREASE
@@ -143,26 +144,7 @@ def kotaku_like(program):
     return slum
 
 
-STATUSES = {
-    "detail": {
-        "anonymous": 302,
-        "no_rights": 403,
-        "viewer": 200,
-        "coordinator": 200,
-        "other_coordinator": 404,
-        "staff": 200,
-        "admin": 200,
-    },
-    "form": {
-        "anonymous": 302,
-        "no_rights": 403,
-        "viewer": 403,
-        "coordinator": 200,
-        "other_coordinator": 404,
-        "staff": 403,
-        "admin": 200,
-    },
-}
+STATUSES = {"detail": DETAIL, "form": FORM}
 PAGES = [
     ("programs:indicator_detail", "detail", "indicator"),
     ("programs:indicator_create", "form", "program"),

@@ -18,20 +18,11 @@ from zeal import zeal_context
 
 from collab.permissions import STAFF_GROUP, Action, can
 from partners.models import Contact, Partner, PartnerKind, Pillar
-from programs.models import (
-    ActionItem,
-    Agreement,
-    Attendance,
-    Clause,
-    Commitment,
-    Decision,
-    Indicator,
-    Meeting,
-    Program,
-    ProgramPartner,
-    Signatory,
-    Site,
-)
+from programs.models.agreements import Agreement, Clause, Signatory
+from programs.models.commitments import Commitment
+from programs.models.indicators import Indicator
+from programs.models.meetings import ActionItem, Attendance, Decision, Meeting
+from programs.models.program import Program, ProgramPartner, Site
 
 GOV = Pillar.GOVERNMENT
 PHB = Pillar.PHILANTHROPY_BUSINESS

@@ -15,17 +15,18 @@ from django.urls import reverse
 from programs.forms.meetings import MEETING_FORMSETS, MeetingForm
 from programs.forms.meetings import save_meeting_forms as record_meeting
 from programs.models import ActionItem, Attendance, Commitment, Decision, Meeting
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    CommitmentFactory,
-    ContactFactory,
     DecisionFactory,
     MeetingFactory,
-    PartnerFactory,
-    SiteFactory,
 )
+from tests.factories.partners import ContactFactory, PartnerFactory
+from tests.factories.program import SiteFactory
+from tests.formsets import formset_data
+from tests.formsets import table_counts as counts_with_history
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,7 @@ RECORDED = (Meeting, Attendance, Decision, ActionItem, Commitment)
 
 def table_counts() -> dict[str, int]:
     """Rows in every table a meeting writes to, history tables included."""
-    counts = {}
-    for model in RECORDED:
-        counts[model.__name__] = model.objects.count()
-        counts[f"history of {model.__name__}"] = model.history.count()
-    return counts
+    return counts_with_history(*RECORDED)
 
 
 def meeting_data(
@@ -51,7 +48,7 @@ def meeting_data(
     **details: Any,
 ) -> dict[str, Any]:
     """POST data of the meeting page: details, then each formset's management form and rows."""
-    data: dict[str, Any] = {
+    fields = {
         "kind": Meeting.Kind.COORDINATION,
         "title": "Rapat koordinasi triwulan II",
         "starts_on": "2024-05-14",
@@ -69,15 +66,7 @@ def meeting_data(
         "action_items": action_items,
         "commitments": commitments,
     }
-    for prefix, prefix_rows in rows.items():
-        data[f"{prefix}-TOTAL_FORMS"] = len(prefix_rows)
-        data[f"{prefix}-INITIAL_FORMS"] = (initial or {}).get(prefix, 0)
-        data[f"{prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
-        for index, row in enumerate(prefix_rows):
-            for name, value in row.items():
-                data[f"{prefix}-{index}-{name}"] = value
-    return data
+    return formset_data(fields, rows, initial)
 
 
 def bound_forms(*, program, user, data, meeting=None):
@@ -93,6 +82,12 @@ def bound_forms(*, program, user, data, meeting=None):
         for prefix, formset_class in MEETING_FORMSETS.items()
     }
     return form, formsets
+
+
+def save(*, program, user, data, meeting=None):
+    """The meeting recorded from `data`, through the forms bound as the page binds them."""
+    form, formsets = bound_forms(program=program, user=user, data=data, meeting=meeting)
+    return record_meeting(program=program, user=user, form=form, formsets=formsets)
 
 
 @pytest.fixture
@@ -157,13 +152,7 @@ def full_meeting(partners, site) -> dict[str, Any]:
 def test_the_service_saves_a_meeting_with_its_decisions_action_item_and_commitments(
     users, program, partners, site
 ):
-    form, formsets = bound_forms(
-        program=program, user=users["coordinator"], data=full_meeting(partners, site)
-    )
-
-    meeting = record_meeting(
-        program=program, user=users["coordinator"], form=form, formsets=formsets
-    )
+    meeting = save(program=program, user=users["coordinator"], data=full_meeting(partners, site))
 
     meeting.refresh_from_db()
     assert meeting.program == program
@@ -201,11 +190,7 @@ def test_decisions_left_unnumbered_take_the_next_free_number_in_row_order(users,
             {"number": "", "text": "Sesudahnya lagi"},
         ]
     )
-    form, formsets = bound_forms(program=program, user=users["coordinator"], data=data)
-
-    meeting = record_meeting(
-        program=program, user=users["coordinator"], form=form, formsets=formsets
-    )
+    meeting = save(program=program, user=users["coordinator"], data=data)
 
     assert list(meeting.decisions.order_by("number").values_list("number", "text")) == [
         (1, "Pertama"),
@@ -221,11 +206,7 @@ def test_blank_rows_added_but_left_empty_are_ignored(users, program):
         action_items=[{"title": "", "status": ActionItem.Status.PLANNED}],
         commitments=[{"title": "", "kind": Commitment.Kind.PROGRAMME, "status": "pledged"}],
     )
-    form, formsets = bound_forms(program=program, user=users["coordinator"], data=data)
-
-    meeting = record_meeting(
-        program=program, user=users["coordinator"], form=form, formsets=formsets
-    )
+    meeting = save(program=program, user=users["coordinator"], data=data)
 
     assert not meeting.decisions.exists()
     assert not ActionItem.objects.exists()
@@ -438,11 +419,7 @@ def test_editing_removes_a_deleted_row_and_adds_a_new_one(users, program, partne
         rows.append({"title": "Tindak lanjut baru", "status": ActionItem.Status.PLANNED})
 
     data = edit_data(recorded, decisions=remove_first_and_add, action_items=replace_item)
-    form, formsets = bound_forms(
-        program=program, user=users["coordinator"], data=data, meeting=recorded
-    )
-
-    record_meeting(program=program, user=users["coordinator"], form=form, formsets=formsets)
+    save(program=program, user=users["coordinator"], data=data, meeting=recorded)
 
     assert list(recorded.decisions.order_by("number").values_list("number", "text")) == [
         (2, "Keputusan dua"),
@@ -466,11 +443,7 @@ def test_editing_can_swap_two_decision_numbers_and_two_organisations(
         rows[0]["role"] = "Sekarang mitra B"
 
     data = edit_data(recorded, decisions=swap_numbers, attendances=swap_partners)
-    form, formsets = bound_forms(
-        program=program, user=users["coordinator"], data=data, meeting=recorded
-    )
-
-    record_meeting(program=program, user=users["coordinator"], form=form, formsets=formsets)
+    save(program=program, user=users["coordinator"], data=data, meeting=recorded)
 
     assert list(recorded.decisions.order_by("number").values_list("number", "text")) == [
         (1, "Keputusan dua"),

@@ -23,14 +23,11 @@ from programs.models import ActionItem, Commitment, Meeting, Program
 from programs.reminders import add_months, build_digests, digest_for
 from programs.services.program import grant_coordinator
 from tests.conftest import PERSONAS
-from tests.factories import (
-    ActionItemFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    UserFactory,
-)
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.lookups import UserFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory
 
 TODAY = datetime.date(2024, 6, 10)
 DAY = ["--date", TODAY.isoformat()]

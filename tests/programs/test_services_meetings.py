@@ -18,13 +18,9 @@ from programs.services.meetings import (
     MeetingInvalid,
     record_meeting,
 )
-from tests.factories import (
-    AttendanceFactory,
-    CommitmentFactory,
-    DecisionFactory,
-    MeetingFactory,
-    PartnerFactory,
-)
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.meetings import AttendanceFactory, DecisionFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -121,12 +121,18 @@ def test_archiving_on_the_page_takes_the_count_away_and_restoring_gives_it_back(
     assert_exact({(program.pk, IN_PROGRESS): 2})
 
 
-@pytest.mark.django_db
-def test_a_save_from_a_stale_instance_counts_what_the_database_held(program):
+def stale_pledge(program) -> Commitment:
+    """A pledged commitment loaded before another copy of it was saved as fulfilled."""
     stale = CommitmentFactory(program=program, status=PLEDGED)
     fresh = Commitment.objects.get(pk=stale.pk)
     fresh.status = FULFILLED
     fresh.save()
+    return stale
+
+
+@pytest.mark.django_db
+def test_a_save_from_a_stale_instance_counts_what_the_database_held(program):
+    stale = stale_pledge(program)
 
     stale.title = "Disimpan dari salinan lama"
     stale.save()  # writes its old status back: fulfilled → pledged
@@ -136,10 +142,7 @@ def test_a_save_from_a_stale_instance_counts_what_the_database_held(program):
 
 @pytest.mark.django_db
 def test_archiving_a_stale_instance_counts_the_stored_status_not_the_instances(program):
-    stale = CommitmentFactory(program=program, status=PLEDGED)
-    fresh = Commitment.objects.get(pk=stale.pk)
-    fresh.status = FULFILLED
-    fresh.save()
+    stale = stale_pledge(program)
 
     stale.set_archived(True, user=None)  # writes only the archive fields
     assert_exact({})

@@ -18,16 +18,12 @@ from collab.permissions import Action, restrict
 from programs.models import ActionItem, Agreement, Commitment, Meeting, Program
 from programs.services.program import grant_coordinator
 from tests.collab.test_charts import bars_of, labelled, svgs_in
-from tests.factories import (
-    ActionItemFactory,
-    AgreementFactory,
-    CommitmentFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    UserFactory,
-)
+from tests.factories.agreements import AgreementFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.lookups import UserFactory
+from tests.factories.meetings import ActionItemFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,14 +12,10 @@ from zeal import zeal_ignore
 from collab.models import Region, SdgIndicator, SdgTarget
 from programs.services.program import grant_viewer
 from tests.conftest import PERSONAS
-from tests.factories import (
-    CommitmentFactory,
-    IndicatorFactory,
-    ProgramFactory,
-    RegionFactory,
-    SdgGoalFactory,
-    SiteFactory,
-)
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.indicators import IndicatorFactory
+from tests.factories.lookups import RegionFactory, SdgGoalFactory
+from tests.factories.program import ProgramFactory, SiteFactory
 
 URL = reverse("sdg_overview")
 

@@ -18,26 +18,18 @@ from collab.api.tokens import create_token
 from collab.permissions import STAFF_GROUP
 from programs.services.program import ensure_staff_group, grant_coordinator, grant_viewer
 from tests.conftest import PERSONAS
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory, CommitmentUpdateFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.lookups import RegionFactory, SdgGoalFactory, UserFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    CommitmentUpdateFactory,
     DecisionFactory,
-    IndicatorFactory,
-    MeasurementFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SdgGoalFactory,
-    SignatoryFactory,
-    SiteFactory,
-    UserFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 
 @dataclass

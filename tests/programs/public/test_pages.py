@@ -11,16 +11,10 @@ import re
 import pytest
 
 from collab.jsonld import json_ld
-from tests.factories import (
-    AttendanceFactory,
-    MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SdgGoalFactory,
-    SiteFactory,
-)
+from tests.factories.lookups import RegionFactory, SdgGoalFactory
+from tests.factories.meetings import AttendanceFactory, MeetingFactory
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 from .conftest import body, module_data
 

@@ -9,22 +9,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.lookups import RegionFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    CommitmentFactory,
     DecisionFactory,
-    IndicatorFactory,
-    MeasurementFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SignatoryFactory,
-    SiteFactory,
 )
+from tests.factories.partners import PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,26 +22,18 @@ from django.urls import reverse
 
 from programs.models import Agreement, Commitment, Meeting
 from programs.models.agreements import private_storage
-from tests.factories import (
+from tests.factories.agreements import AgreementFactory, ClauseFactory, SignatoryFactory
+from tests.factories.commitments import CommitmentFactory, CommitmentUpdateFactory
+from tests.factories.indicators import IndicatorFactory, MeasurementFactory
+from tests.factories.lookups import RegionFactory, UserFactory
+from tests.factories.meetings import (
     ActionItemFactory,
-    AgreementFactory,
     AttendanceFactory,
-    ClauseFactory,
-    CommitmentFactory,
-    CommitmentUpdateFactory,
-    ContactFactory,
     DecisionFactory,
-    IndicatorFactory,
-    MeasurementFactory,
     MeetingFactory,
-    PartnerFactory,
-    ProgramFactory,
-    ProgramPartnerFactory,
-    RegionFactory,
-    SignatoryFactory,
-    SiteFactory,
-    UserFactory,
 )
+from tests.factories.partners import ContactFactory, PartnerFactory
+from tests.factories.program import ProgramFactory, ProgramPartnerFactory, SiteFactory
 
 from .conftest import crawl, module_data
 
