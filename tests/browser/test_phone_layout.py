@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.browser.helpers import sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,22 +27,18 @@ def admin_page(browser, live_server, demo_data):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "admin", PASSWORD)
     yield page
     context.close()
 
 
-def widths_past(page, url: str, widths: tuple[int, ...]) -> dict[int, int]:
+def widths_past(page, url: str, widths: tuple[int, ...], status: int = 200) -> dict[int, int]:
     """The page's width at each viewport width where it is wider than the screen."""
     too_wide = {}
     for width in widths:
         page.set_viewport_size({"width": width, "height": 844})
         response = page.goto(url)
-        assert response.status == 200, url
+        assert response.status == status, url
         if not page.evaluate(FITS):
             too_wide[width] = page.evaluate("document.documentElement.scrollWidth")
     return too_wide
@@ -56,6 +53,8 @@ def test_the_programme_pages_meeting_form_and_commitment_list_fit_a_phone(admin_
     for slug in SLUGS:
         path = f"/programs/{slug}/"
         found[f"{path} (laptop)"] = widths_past(admin_page, f"{live_server.url}{path}", (1366,))
+    missing = f"{live_server.url}/programs/no-such-programme/"
+    found["404"] = widths_past(admin_page, missing, PHONES, status=404)
 
     assert {path: widths for path, widths in found.items() if widths} == {}
 
