@@ -8,8 +8,9 @@ column the page shows at another place than the export is two entries, one of th
 `exported=False`.
 
 The page's table is one template compiled from the cells once per spec
-(`ColumnSpec.table_template`), rendered by templates/collab/list.html; collab.exports writes the
-exports from the same spec.
+(`ColumnSpec.table_template`), rendered by templates/collab/list.html; each cell carries its
+heading as `data-label`, so on a phone the rows stack as "label: value" cards (docs/phones.md).
+collab.exports writes the exports from the same spec.
 """
 
 from __future__ import annotations
@@ -114,9 +115,13 @@ class ColumnSpec:
             "<th{% if column.heading_css %} "
             'class="{{ column.heading_css }}"{% endif %}>{{ column.page_heading }}</th>'
         )
+        # Each cell carries its column's heading (translated when rendered): on a phone the rows
+        # stack as "label: value" cards (the .table-stack rules in collab/static/collab/app.css).
         cells = "".join(
-            "  <td{}>{}</td>\n".format(f' class="{column.css}"' if column.css else "", column.cell)
-            for column in self.shown
+            '  <td{} data-label="{{{{ table_columns.{}.page_heading }}}}">{}</td>\n'.format(
+                f' class="{column.css}"' if column.css else "", index, column.cell
+            )
+            for index, column in enumerate(self.shown)
         )
         source = (
             "{% load i18n humanize collab_tags %}\n"

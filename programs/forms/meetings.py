@@ -166,7 +166,7 @@ class AttendanceRowForm(MeetingRowForm):
 
 
 class DecisionRowForm(MeetingRowForm):
-    columns = {"number": "col-3 col-md-2 col-lg-1", "text": "col-9 col-md-10 col-lg-10"}
+    columns = {"number": "col-5 col-sm-3 col-md-2 col-lg-1", "text": "col-12 col-sm-9 col-md-10"}
 
     class Meta:
         model = Decision

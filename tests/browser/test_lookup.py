@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from collab import lookups
 from programs.models import Attendance, Meeting
 from programs.services.program import grant_coordinator
+from tests.browser.helpers import sign_in
 from tests.factories.commitments import CommitmentFactory
 from tests.factories.lookups import PASSWORD, UserFactory
 from tests.factories.partners import PartnerFactory
@@ -33,11 +34,7 @@ def program(db, monkeypatch):
 def coordinator_page(page, live_server, program):
     """The browser, signed in as the programme's coordinator."""
     grant_coordinator(program=program, user=UserFactory(username="koordinator-uji"))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "koordinator-uji")
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "koordinator-uji", PASSWORD)
     return page
 
 

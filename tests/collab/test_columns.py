@@ -118,6 +118,37 @@ def test_every_list_pages_header_is_its_specs_shown_columns(client_for, one_of_e
     assert len(expected) >= 4
 
 
+@pytest.mark.parametrize("url_name", LISTS)
+def test_every_list_cell_carries_its_columns_heading(client_for, one_of_each, url_name):
+    """On a phone the rows stack as "label: value" cards (app.css, .table-stack): every cell
+    needs its column's heading, translated, in the heading's place."""
+    with translation.override("id"):
+        expected = [str(column.page_heading) for column in spec_of(url_name).shown]
+
+    page = client_for("admin").get(reverse(url_name)).content.decode()
+
+    table = re.search(r'<table class="([^"]*)">(.*?)</table>', page, re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(2).split("</thead>")[1], re.S)
+    assert "table-stack" in table.group(1).split()
+    assert rows
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>", row)
+        assert len(cells) == len(expected)
+        assert [re.search(r'data-label="([^"]*)"', cell).group(1) for cell in cells] == expected
+
+
+def test_a_cells_label_is_escaped_like_its_heading():
+    spec = ColumnSpec("x", (Column("a", "A", cell=text("a")), Column("b", "B", cell=text("b"))))
+    quoted = Column("a", 'Say "hi" & <go>', cell=text("a"))
+
+    html = spec.table_template.render(
+        {"table_columns": (quoted, spec.columns[1]), "object_list": [{"a": 1, "b": 2}]}
+    )
+
+    assert 'data-label="Say &quot;hi&quot; &amp; &lt;go&gt;">1</td>' in html
+    assert 'data-label="B">2</td>' in html
+
+
 def test_every_list_is_checked():
     assert len(LISTS) == 7
 
@@ -151,7 +182,7 @@ def test_a_column_added_to_the_spec_is_on_the_page_and_in_every_export(
 
     assert page_headings(page)[-1] == "Short name"
     assert '<th class="text-end">Short name</th>' in page
-    assert '<td class="text-end">MS-1</td>' in page
+    assert '<td class="text-end" data-label="Short name">MS-1</td>' in page
     assert exported[-1] == "Short name"
     assert [row["short"] for row in rows] == ["MS-1"]
 
