@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import mimetypes
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,6 +59,8 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+# `COLLAB_WALK_ONLY=/admin/ pytest tests/browser/test_every_page.py`: only the URLs containing it.
+ONLY = os.environ.get("COLLAB_WALK_ONLY", "")
 # JavaScript errors of the page being checked: (message, URL of the script or resource).
 Errors = list[tuple[str, str]]
 HOST = "http://localhost:8350"  # localhost: a trustworthy origin, as Chromium wants for COOP
@@ -84,6 +87,19 @@ NOT_PAGES = {
     # Swagger UI's page is drf-spectacular-sidecar's application, not the project's markup: axe
     # finds color-contrast and nested-interactive inside it (docs/accessibility.md).
     "api:docs": "Swagger UI, a third-party tool for developers",
+}
+# Findings in Django's own admin markup and scripts, not in the project's templates: noted and
+# counted (docs/accessibility.md), not failed, on /admin/ pages only. Anything else fails there.
+KNOWN_AXE_IN_DJANGO_ADMIN = {  # axe-core rule → where Django's admin breaks it
+    "aria-prohibited-attr": "SelectFilter2's search icon: aria-label on a span without a role",
+    "label": "AdminSplitDateTime's date and time inputs (last_login, date_joined)",
+    "select-name": "TabularInline rows: a column header, not a label, names each select",
+    "aria-input-field-name": "select2's box of autocomplete_fields has no name",
+}
+KNOWN_JS_IN_DJANGO_ADMIN = {  # part of the console message → why
+    "Applying inline style violates": "admin scripts set style attributes (CSP style-src 'self')",
+    "widgets.css": "forms.css imports widgets.css; Chromium asks for it at the page's path",
+    "ERR_CONNECTION_REFUSED": "the same widgets.css, redirected by APPEND_SLASH outside the walk",
 }
 # Where a URL outside the rights matrix takes arguments: a record of `walk_records` (its slug or
 # primary key) or the arguments themselves.
@@ -239,9 +255,14 @@ class Walk:
     walked: list[str] = field(default_factory=list)
     not_html: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
 
-    def fail(self, url: str, what: str) -> None:
-        self.failures.append(f"{url} [{self.persona}, {self.viewport} px] {what}")
+    def fail(self, url: str, what: str, *, known: bool = False) -> None:
+        found = f"{url} [{self.persona}, {self.viewport} px] {what}"
+        if known and url.startswith("/admin/"):
+            self.known.append(found)
+        else:
+            self.failures.append(found)
 
 
 class Server:
@@ -265,7 +286,7 @@ class Server:
             found = finders.find(path.removeprefix(settings.STATIC_URL))
             if found:
                 kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
-                route.fulfill(path=found, headers={"Content-Type": kind})
+                route.fulfill(body=Path(found).read_bytes(), headers={"Content-Type": kind})
             else:
                 route.fulfill(status=404, body="")
             return
@@ -315,11 +336,16 @@ def check(page, server: Server, url: str, walk: Walk, width: int, errors: Errors
         "violations"
     ]:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        walk.fail(url, f"axe {violation['id']}: {violation['help']} — {targets[:5]}")
+        walk.fail(
+            url,
+            f"axe {violation['id']}: {violation['help']} — {targets[:5]}",
+            known=violation["id"] in KNOWN_AXE_IN_DJANGO_ADMIN,
+        )
     for error, source in errors:
         # The 404 page's own status is what it is about, not an error on the page.
         if not (response.status == 404 and source == response.url):
-            walk.fail(url, f"JavaScript: {error}")
+            known = any(part in error for part in KNOWN_JS_IN_DJANGO_ADMIN)
+            walk.fail(url, f"JavaScript: {error}", known=known)
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
@@ -347,8 +373,14 @@ def test_every_page_fits_and_passes_axe(
         ),
     )
     page.on("pageerror", lambda error: errors.append((str(error), "")))
+    page.on(
+        "requestfailed",
+        lambda request: errors.append((f"failed: {request.url} {request.failure}", request.url)),
+    )
     try:
         for url in walk_urls(persona, records, walk_records):
+            if ONLY not in url:
+                continue
             check(page, server, url, walk, size["width"], errors)
     finally:
         context.close()
@@ -356,7 +388,8 @@ def test_every_page_fits_and_passes_axe(
     record_property("pages_walked", len(walk.walked))
     print(
         f"\n{persona} at {viewport} px: {len(walk.walked)} pages walked, "
-        f"{len(walk.not_html)} not HTML, {len(walk.failures)} failures"
+        f"{len(walk.not_html)} not HTML, {len(walk.failures)} failures, "
+        f"{len(walk.known)} known in Django's admin"
     )
     assert not walk.failures, "\n".join(walk.failures)
 
