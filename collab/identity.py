@@ -16,7 +16,7 @@ _PROPERTY = re.compile(r"--collab-([a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\s*;")
 
 @cache
 def colours() -> dict[str, str]:
-    """`{"primary": "#0b4f8a", "pillar-government": "#1f5fa8", …}`: every `--collab-*` colour
+    """`{"primary": "#0b4f8a", "pillar-government": …}`: every `--collab-*` colour
     of app.css's `:root`, by its name without the prefix."""
     root = APP_CSS.read_text(encoding="utf-8").split(":root {", 1)[1].split("}", 1)[0]
     found: dict[str, str] = {}

@@ -43,11 +43,11 @@ from .models.commitments import CommitmentTally
 PILLAR_FILLS = {pillar: identity.pillar_colour(pillar) for pillar in Pillar.values}
 STATUS_FILLS = {
     CommitmentStatus.PLEDGED: "#0b7285",
-    CommitmentStatus.IN_PROGRESS: "#1f5fa8",
+    CommitmentStatus.IN_PROGRESS: "#3949ab",
     CommitmentStatus.FULFILLED: "#2b8a3e",
     CommitmentStatus.CANCELLED: "#868e96",
 }
-ITEM_FILLS = {"open": "#1f5fa8", "overdue": "#c92a2a", "done": "#2b8a3e", "cancelled": "#adb5bd"}
+ITEM_FILLS = {"open": "#3949ab", "overdue": "#c92a2a", "done": "#2b8a3e", "cancelled": "#adb5bd"}
 
 TIMELINE_MEETINGS = 60
 TIMELINE_ITEMS = 20
