@@ -61,6 +61,32 @@ AXE_OPTIONS = {
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 # `COLLAB_WALK_ONLY=/admin/ pytest tests/browser/test_every_page.py`: only the URLs containing it.
 ONLY = os.environ.get("COLLAB_WALK_ONLY", "")
+# The first elements reaching past the viewport's right edge, for an overflow's message.
+WIDEST = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1).slice(0, 5)
+  .map(e => e.tagName.toLowerCase() + "." + (e.classList[0] || "") + " "
+            + Math.round(e.getBoundingClientRect().right) + "px")"""
+# The page's outline, which axe's WCAG tags leave to best practice: one h1, no heading level
+# skipped, one main, a banner, a navigation and a footer (the project's pages, not the admin).
+OUTLINE = """() => {
+  const found = [];
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")];
+  const ones = headings.filter(h => h.tagName === "H1").length;
+  if (ones !== 1) found.push(ones + " h1");
+  headings.reduce((last, h) => {
+    const level = +h.tagName[1];
+    if (level > last + 1) found.push(`h${last} then h${level}: ${h.textContent.trim()}`);
+    return level;
+  }, 1);
+  const count = selector => document.querySelectorAll(selector).length;
+  if (count("main") !== 1) found.push(count("main") + " main");
+  // A printable record (its toolbar instead of the site's header) has no footer either.
+  const printable = count("body > .print-toolbar") > 0;
+  if (count("body > header") < 1 && !printable) found.push("no header");
+  if (count("nav") < 1) found.push("no nav");
+  if (count("body > footer") < 1 && !printable) found.push("no footer");
+  return found;
+}"""
 # JavaScript errors of the page being checked: (message, URL of the script or resource).
 Errors = list[tuple[str, str]]
 HOST = "http://localhost:8350"  # localhost: a trustworthy origin, as Chromium wants for COOP
@@ -98,7 +124,9 @@ KNOWN_AXE_IN_DJANGO_ADMIN = {  # axe-core rule → where Django's admin breaks i
 }
 KNOWN_JS_IN_DJANGO_ADMIN = {  # part of the console message → why
     "Applying inline style violates": "admin scripts set style attributes (CSP style-src 'self')",
-    "widgets.css": "forms.css imports widgets.css; Chromium asks for it at the page's path",
+    # Seen only under the walk's routing: forms.css's @import of widgets.css is asked for at
+    # the page's path, and its APPEND_SLASH redirect leaves the routed browser.
+    "widgets.css": "forms.css's @import, resolved against the page under the walk's routing",
     "ERR_CONNECTION_REFUSED": "the same widgets.css, redirected by APPEND_SLASH outside the walk",
 }
 # Where a URL outside the rights matrix takes arguments: a record of `walk_records` (its slug or
@@ -325,13 +353,17 @@ def check(page, server: Server, url: str, walk: Walk, width: int, errors: Errors
     if "text/html" not in (response.headers.get("content-type") or ""):
         walk.not_html.append(url)
         return
-    if server.final in walk.walked:
+    # A redirect's target counts once, whatever its query (the sign-in page's `next`).
+    url = server.final if server.final == url else urlsplit(server.final).path
+    if url in walk.walked:
         return
-    url = server.final
     walk.walked.append(url)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if scroll_width > width:
-        walk.fail(url, f"overflow: scrollWidth {scroll_width} > {width}")
+        walk.fail(url, f"overflow: scrollWidth {scroll_width} > {width}, {page.evaluate(WIDEST)}")
+    if not url.startswith("/admin/"):
+        for problem in page.evaluate(OUTLINE):
+            walk.fail(url, f"outline: {problem}")
     for violation in page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)[
         "violations"
     ]:
@@ -342,8 +374,8 @@ def check(page, server: Server, url: str, walk: Walk, width: int, errors: Errors
             known=violation["id"] in KNOWN_AXE_IN_DJANGO_ADMIN,
         )
     for error, source in errors:
-        # The 404 page's own status is what it is about, not an error on the page.
-        if not (response.status == 404 and source == response.url):
+        # A 403 or 404 page's own status is what it is about, not an error on the page.
+        if not (400 <= response.status < 500 and source == response.url):
             known = any(part in error for part in KNOWN_JS_IN_DJANGO_ADMIN)
             walk.fail(url, f"JavaScript: {error}", known=known)
 
@@ -375,7 +407,11 @@ def test_every_page_fits_and_passes_axe(
     page.on("pageerror", lambda error: errors.append((str(error), "")))
     page.on(
         "requestfailed",
-        lambda request: errors.append((f"failed: {request.url} {request.failure}", request.url)),
+        # Aborted: the browser left the page before the request finished (the next URL).
+        lambda request: (
+            request.failure != "net::ERR_ABORTED"
+            and errors.append((f"failed: {request.url} {request.failure}", request.url))
+        ),
     )
     try:
         for url in walk_urls(persona, records, walk_records):
