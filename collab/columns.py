@@ -163,6 +163,14 @@ def badge(name: str) -> str:
     )
 
 
+def pillar(name: str) -> str:
+    """An SDG pillar on a badge of the pillar's colour (templates/includes/pillar_badge.html)."""
+    return (
+        f'<span class="badge pillar-badge pillar-{{{{ row.{name} }}}}">'
+        f"{{{{ row.get_{name}_display }}}}</span>"
+    )
+
+
 def link(path: str, to: str = "", anchor: str = "") -> str:
     """`path` (empty: the record as text) as a link to the page of the record, or of the
     related record `to`."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from collab.columns import URL, Column, ColumnSpec, label, link, text
+from collab.columns import URL, Column, ColumnSpec, label, link, pillar, text
 
 from .models import PartnerKind, Pillar
 
@@ -22,7 +22,7 @@ PARTNER_COLUMNS = ColumnSpec(
     columns=(
         Column("name", _("Name"), heading=_("Organisation"), cell=NAME),
         Column("acronym", _("Acronym")),
-        Column("pillar", _("Pillar"), choices=Pillar.choices, cell=label("pillar")),
+        Column("pillar", _("Pillar"), choices=Pillar.choices, cell=pillar("pillar")),
         Column("kind", _("Kind"), choices=PartnerKind.choices, cell=label("kind")),
         Column("parent", _("Parent organisation"), source="parent__name"),
         Column("region_code", _("Region code"), source="region__code"),

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from collab import identity
 from collab.charts import Bar, Chart, Point, Span, bar_chart, line_chart, number, timeline_chart
 from collab.ical import CalendarEvent
 from partners.models import Partner, Pillar
@@ -38,19 +39,15 @@ from .models.commitments import CommitmentTally
 
 # Distinct hues that stay readable as text on white; the number beside each bar carries the
 # meaning, so colour is never the only cue.
-PILLAR_FILLS = {
-    Pillar.GOVERNMENT: "#1f5fa8",
-    Pillar.PHILANTHROPY_BUSINESS: "#a34700",
-    Pillar.ACADEMIA_EXPERTS: "#6a3d9a",
-    Pillar.CIVIL_SOCIETY_MEDIA: "#1b7a3f",
-}
+# The pillars' colours are the project's identity (collab/identity.py reads them from app.css).
+PILLAR_FILLS = {pillar: identity.pillar_colour(pillar) for pillar in Pillar.values}
 STATUS_FILLS = {
     CommitmentStatus.PLEDGED: "#0b7285",
-    CommitmentStatus.IN_PROGRESS: "#1f5fa8",
+    CommitmentStatus.IN_PROGRESS: "#3949ab",
     CommitmentStatus.FULFILLED: "#2b8a3e",
     CommitmentStatus.CANCELLED: "#868e96",
 }
-ITEM_FILLS = {"open": "#1f5fa8", "overdue": "#c92a2a", "done": "#2b8a3e", "cancelled": "#adb5bd"}
+ITEM_FILLS = {"open": "#3949ab", "overdue": "#c92a2a", "done": "#2b8a3e", "cancelled": "#adb5bd"}
 
 TIMELINE_MEETINGS = 60
 TIMELINE_ITEMS = 20

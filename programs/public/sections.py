@@ -63,7 +63,11 @@ def program_sections(program: Program) -> dict[str, Any]:
     more_partners = len(memberships) > PARTNER_LIMIT
     memberships = memberships[:PARTNER_LIMIT]
     pillars = [
-        {"label": label, "memberships": [m for m in memberships if m.partner.pillar == value]}
+        {
+            "value": value,
+            "label": label,
+            "memberships": [m for m in memberships if m.partner.pillar == value],
+        }
         for value, label in Pillar.choices
     ]
     indicators = bounded(

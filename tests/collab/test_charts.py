@@ -281,7 +281,7 @@ def test_the_programme_page_draws_pillars_statuses_and_timeline_with_the_right_n
     assert undated % {"count": 1} in response.context["timeline_chart"].note
     # The text equivalent sits beside each picture.
     body = response.content.decode()
-    assert body.count('<table class="visually-hidden">') == len(svgs)
+    assert body.count('<div class="visually-hidden"><table>') == len(svgs)
 
 
 def test_the_dashboard_counts_commitments_only_in_the_users_programmes(partnership, client_for):

@@ -36,6 +36,27 @@
     });
   });
 
+  // A form sent back with errors: the focus goes to their summary, which a screen reader then
+  // reads (templates/includes/form_errors.html, error_summary.html).
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
+  // A background export's page (templates/collab/export_job.html): its status is fetched again
+  // every data-refresh seconds and replaced in place until the export is finished.
+  var status = document.getElementById("export-status");
+  function refresh() {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("export-status");
+        if (!fresh) { return; }
+        status.innerHTML = fresh.innerHTML;
+        if (fresh.dataset.refresh) { window.setTimeout(refresh, fresh.dataset.refresh * 1000); }
+      })
+      .catch(function () { window.setTimeout(refresh, status.dataset.refresh * 1000); });
+  }
+  if (status && status.dataset.refresh) { window.setTimeout(refresh, status.dataset.refresh * 1000); }
+
   // Printable records: the "Print" button opens the browser's print dialog.
   document.querySelectorAll(".js-print").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
