@@ -1,12 +1,15 @@
 """The test suite's speed before and after, side by side on one machine at one moment.
 
     .venv/bin/python bench/test_speed.py [--before 5573b8d] [--after HEAD] [--port 8400]
+        [--databases postgresql sqlite] [PATH ...]
 
 Clones both commits into /tmp (`git worktree add --detach`, sharing this checkout's .venv) and
 runs each one's own test command — `pytest` before issue 15, `make test` after it — on SQLite
 and on PostgreSQL, the four runs at the same time, so a busy machine slows them alike. Prints the
 wall time, the CPU time (user + sys, from /usr/bin/time -v), the tests passed and the line
 coverage of each run, and the ratios after/before. Each run keeps its log in /tmp/test_speed/.
+Given test paths (present in both commits), each side runs only those, the after side with
+`make test`'s own pytest command (`pytest --cov --cov-report=term PATH ...`).
 
 PostgreSQL databases `collab_speed_before` and `collab_speed_after` (their test_ copies are
 created and dropped by pytest-django), Redis database 10 (COLLAB_TEST_BROKER_URL), live servers
@@ -77,6 +80,8 @@ def main() -> None:
     parser.add_argument("--before", default="5573b8d")
     parser.add_argument("--after", default="HEAD")
     parser.add_argument("--port", type=int, default=8400)
+    parser.add_argument("--databases", nargs="+", default=["postgresql", "sqlite"])
+    parser.add_argument("paths", nargs="*", help="test files present in both commits")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     commits = {
@@ -89,6 +94,11 @@ def main() -> None:
     # `-o`: the fresh checkout's pyproject.toml is newer than the shared venv's install stamp;
     # make must not reinstall the virtualenv, only run the tests.
     commands = {"before": ["pytest"], "after": ["make", "-o", ".venv/.installed-stamp", "test"]}
+    if args.paths:
+        commands = {
+            "before": ["pytest", *args.paths],
+            "after": ["pytest", "--cov", "--cov-report=term", *args.paths],
+        }
     runs = []
     for offset, (name, database) in enumerate(
         [
@@ -109,7 +119,7 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         if database == "postgresql":
             env["DATABASE_URL"] = f"{POSTGRES}collab_speed_{name}"
-        label = f"{name} ({commits[name]}, {' '.join(commands[name])}) on {database}"
+        label = f"{name} ({commits[name]}) on {database}"
         command = ["/usr/bin/time", "-v", *commands[name]]
         runs.append(Run(label, paths[name], command, env, OUT / f"{name}-{database}.log"))
     for run in runs:
@@ -130,13 +140,15 @@ def main() -> None:
             f"| {run.label} | {found['wall']} | {found['cpu']} | {found['tests']} | "
             f"{found['coverage']} |"
         )
-    for database in ("postgresql", "sqlite"):
+    for database in args.databases:
         before, after = (r for r in runs if r.label.endswith(database))
         cpu = [float(figures[r.label]["cpu"].split()[0]) or 1.0 for r in (before, after)]
         print(
             f"{database}: after/before wall {after.wall / before.wall:.2f}, "
             f"CPU {cpu[1] / cpu[0]:.2f}"
         )
+    for name, command in commands.items():
+        print(f"{name}: {' '.join(command)}")
     print(f"logs: {OUT}/*.log")
 
 
