@@ -1,7 +1,7 @@
 """The test suite's speed before and after, side by side on one machine at one moment.
 
     .venv/bin/python bench/test_speed.py [--before 5573b8d] [--after HEAD] [--port 8400]
-        [--databases postgresql sqlite] [PATH ...]
+        [--databases postgresql sqlite --] [PATH ...]
 
 Clones both commits into /tmp (`git worktree add --detach`, sharing this checkout's .venv) and
 runs each one's own test command — `pytest` before issue 15, `make test` after it — on SQLite
@@ -80,7 +80,9 @@ def main() -> None:
     parser.add_argument("--before", default="5573b8d")
     parser.add_argument("--after", default="HEAD")
     parser.add_argument("--port", type=int, default=8400)
-    parser.add_argument("--databases", nargs="+", default=["postgresql", "sqlite"])
+    parser.add_argument(
+        "--databases", nargs="+", choices=["postgresql", "sqlite"], default=["postgresql", "sqlite"]
+    )
     parser.add_argument("paths", nargs="*", help="test files present in both commits")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -100,14 +102,8 @@ def main() -> None:
             "after": ["pytest", "--cov", "--cov-report=term", *args.paths],
         }
     runs = []
-    for offset, (name, database) in enumerate(
-        [
-            ("before", "postgresql"),
-            ("after", "postgresql"),
-            ("before", "sqlite"),
-            ("after", "sqlite"),
-        ]
-    ):
+    pairs = [(name, database) for database in args.databases for name in ("before", "after")]
+    for offset, (name, database) in enumerate(pairs):
         env = {
             **os.environ,
             "COLLAB_TEST_BROKER_URL": REDIS,
