@@ -103,6 +103,8 @@ def _sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
         return connection.ops.sql_flush(
             style, tables, reset_sequences=True, allow_cascade=allow_cascade
         )
+    if not tables:
+        return []
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
