@@ -83,6 +83,11 @@ def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", choices=["postgresql", "sqlite"], default=["postgresql", "sqlite"]
     )
+    parser.add_argument(
+        "--same-command",
+        action="store_true",
+        help="both sides run the after side's command (to compare two commits that have make test)",
+    )
     parser.add_argument("paths", nargs="*", help="test files present in both commits")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -102,6 +107,8 @@ def main() -> None:
             "after": ["pytest", "--cov", "--cov-report=term", *args.paths],
         }
     runs = []
+    if args.same_command:
+        commands["before"] = commands["after"]
     pairs = [(name, database) for database in args.databases for name in ("before", "after")]
     for offset, (name, database) in enumerate(pairs):
         env = {
