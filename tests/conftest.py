@@ -128,6 +128,21 @@ def upload_storage(settings, tmp_path):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test session's connections commit without waiting for the disk
+    (`synchronous_commit = off`): a crash could lose the last commits of a database that is
+    dropped at the end anyway, and each commit of the migrations, the transactional tests and
+    their live servers no longer waits for an fsync. The server's own settings are untouched."""
+    from django.db import connections
+
+    for alias in connections:
+        db = connections[alias].settings_dict
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            options = db.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the reference data (SDG taxonomy, 91,599 regions) loaded once per
     session before the first test; transactional tests leave it in place
