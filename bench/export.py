@@ -47,9 +47,10 @@ import zipfile
 from pathlib import Path
 from typing import IO, Any
 
+from benchdb import create_database, database_exists, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "collab_bench_export"
-SERVER = "host=127.0.0.1 port=5432 user=postgres"
 BENCH_USER = "bench-staf"
 PROGRAMS = 50
 PARTNERS = 500
@@ -108,35 +109,6 @@ def setup_django() -> None:
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def server_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER} dbname=postgres")
-    connection.autocommit = True
-    return connection
-
-
-def database_exists() -> bool:
-    with server_connection() as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-        return cursor.fetchone() is not None
-
-
-def create_database() -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
-    connection.close()
-
-
-def drop_database() -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    connection.close()
 
 
 FILL = """
@@ -484,15 +456,15 @@ def main() -> None:
 
     command = shlex.join([".venv/bin/python", "bench/export.py", *sys.argv[1:]])
     started = time.perf_counter()
-    reused = args.reuse and database_exists()
+    reused = args.reuse and database_exists(DB_NAME)
     if not reused:
-        create_database()
+        create_database(DB_NAME)
     setup_django()
     if reused and filled_rows() != args.rows:
         from django.db import connections
 
         connections.close_all()
-        create_database()
+        create_database(DB_NAME)
         reused = False
     try:
         if reused:
@@ -520,7 +492,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            drop_database()
+            drop_database(DB_NAME)
 
     copy_rate = results["copy"]["rows"] / results["copy"]["seconds"]
     print()

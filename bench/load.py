@@ -52,50 +52,16 @@ from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
 
+from benchdb import create_database, database_exists, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-SERVER = "host=127.0.0.1 port=5432 user=postgres"
 HOST = "127.0.0.1"
 PASSWORD = "beban-uji-rahasia-2024"
 COORDINATOR = "beban-koordinator-{:02d}"
 STAFF = "beban-staf-{:02d}"
 SHARED_COMMITMENTS = 3  # per programme: few enough that edits collide now and then
 DB_NAME = "collab_bench_load"
-
-
-# --- the database ------------------------------------------------------------------------------
-
-
-def server_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER} dbname=postgres")
-    connection.autocommit = True
-    return connection
-
-
-def database_exists(name: str) -> bool:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        found = cursor.fetchone() is not None
-    connection.close()
-    return found
-
-
-def create_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def drop_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def app_env(options: argparse.Namespace, run: str) -> dict[str, str]:

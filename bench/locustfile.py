@@ -33,16 +33,22 @@ import json
 import os
 import random
 import re
+import sys
 import time
 from collections import defaultdict
-from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, events, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, for tests.posted
+from tests.posted import form_fields  # noqa: E402  the browser's view of a form, shared
+
 FACTS: dict[str, Any] = json.loads(open(os.environ["LOAD_FACTS"]).read())  # noqa: SIM115
 PASSWORD = os.environ["LOAD_PASSWORD"]
 RUN = os.environ["LOAD_RUN"]
+# The rows of each section of the meeting a coordinator records.
+MEETING_ROWS = (("attendances", 2), ("decisions", 2), ("action_items", 1), ("commitments", 1))
 RESULTS = os.environ["LOAD_RESULTS"]
 EXPORT_WAIT = float(os.environ.get("LOAD_EXPORT_WAIT", "60"))
 TIMEOUT = 60
@@ -71,71 +77,6 @@ def _record_latency(request_type, name, response_time, exception, **kwargs) -> N
 def _write_results(environment, **kwargs) -> None:
     with open(RESULTS, "w") as out:
         json.dump(OUTCOME, out)
-
-
-class FormReader(HTMLParser):
-    """The fields of a page's own POST form (no action attribute), as a browser submits them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self.inside = False
-        self.done = False
-        self.template = 0
-        self.select: str | None = None
-        self.first_option: str | None = None
-        self.textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = {key: value or "" for key, value in attrs}
-        if tag == "template":
-            self.template += 1
-        if self.done or self.template:
-            return
-        if tag == "form":
-            if attr.get("method", "").lower() == "post" and not attr.get("action"):
-                self.inside = True
-            return
-        if not self.inside:
-            return
-        name = attr.get("name")
-        if tag == "option" and self.select is not None:
-            if self.first_option is None:
-                self.first_option = attr.get("value", "")
-            if "selected" in attr:
-                self.fields[self.select] = attr.get("value", "")
-        elif not name:
-            return
-        elif tag == "input":
-            kind = attr.get("type", "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in attr:
-                    self.fields[name] = attr.get("value", "on")
-            elif kind not in ("file", "submit", "button", "reset", "image"):
-                self.fields[name] = attr.get("value", "")
-        elif tag == "select":
-            self.select, self.first_option = name, None
-        elif tag == "textarea":
-            self.textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "template":
-            self.template -= 1
-        elif self.template or not self.inside:
-            return
-        elif tag == "select" and self.select is not None:
-            self.fields.setdefault(self.select, self.first_option or "")
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            self.fields[self.textarea] = self.fields[self.textarea].removeprefix("\n")
-            self.textarea = None
-        elif tag == "form":
-            self.inside, self.done = False, True
-
-    def handle_data(self, data: str) -> None:
-        if self.textarea is not None and self.inside and not self.template:
-            self.fields[self.textarea] += data
 
 
 class SignedInUser(HttpUser):
@@ -259,12 +200,7 @@ class Coordinator(SignedInUser):
             "commitments-0-amount": "25000000",
             "commitments-0-status": "pledged",
         }
-        for prefix, rows in (
-            ("attendances", 2),
-            ("decisions", 2),
-            ("action_items", 1),
-            ("commitments", 1),
-        ):
+        for prefix, rows in MEETING_ROWS:
             fields |= {
                 f"{prefix}-TOTAL_FORMS": str(rows),
                 f"{prefix}-INITIAL_FORMS": "0",
@@ -287,9 +223,7 @@ class Coordinator(SignedInUser):
         page = self.expect("GET", path, "commitment form", 200)
         if page.status_code != 200:
             return
-        reader = FormReader()
-        reader.feed(page.text)
-        fields = reader.fields
+        fields = form_fields(page.text) or {}
         if not fields.get("version"):
             self.fail("commitment form", "no version field")
             return

@@ -63,10 +63,11 @@ from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
+from benchdb import SERVER, create_database, database_exists, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-SERVER = "host=127.0.0.1 port=5432 user=postgres"
 HOST = "127.0.0.1"
 ADMIN_USERNAME = "bench-admin"
 COORDINATOR = "skala-koordinator-0"
@@ -139,38 +140,6 @@ def log(line: str = "") -> None:
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def server_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER} dbname=postgres")
-    connection.autocommit = True
-    return connection
-
-
-def database_exists(name: str) -> bool:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        found = cursor.fetchone() is not None
-    connection.close()
-    return found
-
-
-def create_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def drop_database(name: str) -> None:
-    connection = server_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def holds_scale_data(name: str) -> bool:

@@ -1,12 +1,15 @@
-"""What a browser would post back from a rendered page: the values of its own POST form."""
+"""What a browser would post back from a rendered page: the values of its own POST form.
+
+Standard library only (bench/locustfile.py reads its forms with it too)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 
 class _FormReader(HTMLParser):
@@ -88,12 +91,21 @@ class _FormReader(HTMLParser):
             self.data[self.textarea] += data
 
 
+def form_fields(
+    html: str, path: str = "", upload: Callable[[], Any] | None = None
+) -> dict[str, Any] | None:
+    """The data the page's own form submits unchanged, None without one (`path`: the page's
+    URL, when the form names it as its action; `upload`: makes the file chosen for each file
+    input)."""
+    reader = _FormReader(path, upload)
+    reader.feed(html)
+    return reader.data
+
+
 def posted_form(
     response: HttpResponse, path: str = "", upload: Callable[[], Any] | None = None
 ) -> dict[str, Any]:
-    """The data the page's own form submits unchanged (`path`: the page's URL, when the form
-    names it as its action; `upload`: makes the file chosen for each file input)."""
-    reader = _FormReader(path, upload)
-    reader.feed(response.content.decode())
-    assert reader.data is not None, "the page has no POST form of its own"
-    return reader.data
+    """`form_fields` of a test client's response; the page must have a form of its own."""
+    data = form_fields(response.content.decode(), path, upload)
+    assert data is not None, "the page has no POST form of its own"
+    return data
