@@ -24,7 +24,7 @@ from django.forms.formsets import all_valid
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -569,6 +569,42 @@ class ObjectArchiveView(ObjectActionView):
         if self.archive:
             return _("Archived: it no longer appears in lists. Its page and history remain.")
         return _("Restored from the archive.")
+
+
+def record_urls(
+    name: str,
+    prefix: str,
+    *,
+    parent: str = "",
+    create: type[generic.View] | None = None,
+    list_view: type[generic.View] | None = None,
+    detail: type[generic.View] | None = None,
+    edit: type[generic.View] | None = None,
+    archive: type[ObjectArchiveView] | None = None,
+    actions: dict[str, type[generic.View]] | None = None,
+) -> list[URLPattern]:
+    """A model's pages under one URL scheme, named `<name>_<action>` (STYLE rule 11).
+
+    `<parent><prefix>/new/` (create, under the record it belongs to), `<prefix>/` (list),
+    `<prefix>/<pk>/` (detail), `<prefix>/<pk>/edit/`, `<prefix>/<pk>/archive/` and
+    `unarchive/` (one archive view, both ways), and `<prefix>/<pk>/<action>/` for each of
+    `actions`. A page the model does not have is left out.
+    """
+    record = f"{prefix}/<int:pk>/"
+    pages = [
+        (create, f"{parent}{prefix}/new/", "create", {}),
+        (list_view, f"{prefix}/", "list", {}),
+        (detail, record, "detail", {}),
+        (edit, f"{record}edit/", "edit", {}),
+        (archive, f"{record}archive/", "archive", {}),
+        (archive, f"{record}unarchive/", "unarchive", {"archive": False}),
+        *((view, f"{record}{action}/", action, {}) for action, view in (actions or {}).items()),
+    ]
+    return [
+        path(route, view.as_view(**initkwargs), name=f"{name}_{action}")
+        for view, route, action, initkwargs in pages
+        if view is not None
+    ]
 
 
 class RowFormsetsMixin:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -29,11 +28,13 @@ from collab.views import (
     RightsMixin,
     RowFormsetsMixin,
     fetch_for,
+    record_urls,
 )
 
 from .. import exports, filtersets
 from ..forms import agreements as forms
 from ..models import Agreement, Clause
+from . import IN_PROGRAM
 
 logger = logging.getLogger(__name__)
 
@@ -167,29 +168,14 @@ class AgreementPrintView(ObjectDetailView):
         return context
 
 
-urlpatterns = [
-    path(
-        "programs/<slug:slug>/agreements/new/",
-        AgreementCreateView.as_view(),
-        name="agreement_create",
-    ),
-    path("agreements/", AgreementListView.as_view(), name="agreement_list"),
-    path("agreements/<int:pk>/", AgreementDetailView.as_view(), name="agreement_detail"),
-    path("agreements/<int:pk>/edit/", AgreementEditView.as_view(), name="agreement_edit"),
-    path(
-        "agreements/<int:pk>/archive/",
-        AgreementArchiveView.as_view(),
-        name="agreement_archive",
-    ),
-    path(
-        "agreements/<int:pk>/unarchive/",
-        AgreementArchiveView.as_view(archive=False),
-        name="agreement_unarchive",
-    ),
-    path(
-        "agreements/<int:pk>/document/",
-        AgreementDocumentView.as_view(),
-        name="agreement_document",
-    ),
-    path("agreements/<int:pk>/print/", AgreementPrintView.as_view(), name="agreement_print"),
-]
+urlpatterns = record_urls(
+    "agreement",
+    "agreements",
+    parent=IN_PROGRAM,
+    create=AgreementCreateView,
+    list_view=AgreementListView,
+    detail=AgreementDetailView,
+    edit=AgreementEditView,
+    archive=AgreementArchiveView,
+    actions={"document": AgreementDocumentView, "print": AgreementPrintView},
+)

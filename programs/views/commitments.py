@@ -15,6 +15,7 @@ from collab.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    record_urls,
 )
 
 from .. import exports, filtersets
@@ -22,6 +23,7 @@ from ..forms import commitments as forms
 from ..models import Commitment, CommitmentUpdate
 from ..models.commitments import CommitmentTally
 from ..services import commitments as services
+from . import IN_PROGRAM
 
 
 class CommitmentListView(ObjectListView):
@@ -89,23 +91,15 @@ class CommitmentUpdateCreateView(ChildCreateView):
 
 
 urlpatterns = [
-    path(
-        "programs/<slug:slug>/commitments/new/",
-        CommitmentCreateView.as_view(),
-        name="commitment_create",
-    ),
-    path("commitments/", CommitmentListView.as_view(), name="commitment_list"),
-    path("commitments/<int:pk>/", CommitmentDetailView.as_view(), name="commitment_detail"),
-    path("commitments/<int:pk>/edit/", CommitmentEditView.as_view(), name="commitment_edit"),
-    path(
-        "commitments/<int:pk>/archive/",
-        CommitmentArchiveView.as_view(),
-        name="commitment_archive",
-    ),
-    path(
-        "commitments/<int:pk>/unarchive/",
-        CommitmentArchiveView.as_view(archive=False),
-        name="commitment_unarchive",
+    *record_urls(
+        "commitment",
+        "commitments",
+        parent=IN_PROGRAM,
+        create=CommitmentCreateView,
+        list_view=CommitmentListView,
+        detail=CommitmentDetailView,
+        edit=CommitmentEditView,
+        archive=CommitmentArchiveView,
     ),
     path(
         "commitments/<int:pk>/updates/new/",

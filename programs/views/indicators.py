@@ -8,11 +8,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from collab.charts import Point
-from collab.views import ChildCreateView, ObjectCreateView, ObjectDetailView, ObjectEditView
+from collab.views import (
+    ChildCreateView,
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    record_urls,
+)
 
 from .. import followup
 from ..forms import indicators as forms
 from ..models import Indicator
+from . import IN_PROGRAM
 
 
 def indicator_url(indicator: Indicator) -> str:
@@ -68,13 +75,14 @@ class MeasurementCreateView(ChildCreateView):
 
 
 urlpatterns = [
-    path(
-        "programs/<slug:slug>/indicators/new/",
-        IndicatorCreateView.as_view(),
-        name="indicator_create",
+    *record_urls(
+        "indicator",
+        "indicators",
+        parent=IN_PROGRAM,
+        create=IndicatorCreateView,
+        detail=IndicatorDetailView,
+        edit=IndicatorEditView,
     ),
-    path("indicators/<int:pk>/", IndicatorDetailView.as_view(), name="indicator_detail"),
-    path("indicators/<int:pk>/edit/", IndicatorEditView.as_view(), name="indicator_edit"),
     path(
         "indicators/<int:pk>/measurements/new/",
         MeasurementCreateView.as_view(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from collab.permissions import Action
@@ -16,12 +16,14 @@ from collab.views import (
     ObjectEditView,
     ObjectListView,
     RowFormsetsMixin,
+    record_urls,
 )
 from partners.models import Contact
 
 from .. import exports, filtersets
 from ..forms import meetings as forms
 from ..models import ActionItem, Meeting, Program
+from . import IN_PROGRAM
 
 
 class MeetingListView(ObjectListView):
@@ -133,22 +135,23 @@ class ActionItemDoneView(ObjectActionView):
 
 
 urlpatterns = [
-    path("programs/<slug:slug>/meetings/new/", MeetingCreateView.as_view(), name="meeting_create"),
-    path(
-        "programs/<slug:slug>/actions/new/",
-        ActionItemCreateView.as_view(),
-        name="actionitem_create",
+    *record_urls(
+        "meeting",
+        "meetings",
+        parent=IN_PROGRAM,
+        create=MeetingCreateView,
+        list_view=MeetingListView,
+        detail=MeetingDetailView,
+        edit=MeetingEditView,
+        archive=MeetingArchiveView,
     ),
-    path("meetings/", MeetingListView.as_view(), name="meeting_list"),
-    path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting_detail"),
-    path("meetings/<int:pk>/edit/", MeetingEditView.as_view(), name="meeting_edit"),
-    path("meetings/<int:pk>/archive/", MeetingArchiveView.as_view(), name="meeting_archive"),
-    path(
-        "meetings/<int:pk>/unarchive/",
-        MeetingArchiveView.as_view(archive=False),
-        name="meeting_unarchive",
+    *record_urls(
+        "actionitem",
+        "actions",
+        parent=IN_PROGRAM,
+        create=ActionItemCreateView,
+        list_view=ActionItemListView,
+        edit=ActionItemEditView,
+        actions={"done": ActionItemDoneView},
     ),
-    path("actions/", ActionItemListView.as_view(), name="actionitem_list"),
-    path("actions/<int:pk>/edit/", ActionItemEditView.as_view(), name="actionitem_edit"),
-    path("actions/<int:pk>/done/", ActionItemDoneView.as_view(), name="actionitem_done"),
 ]

@@ -17,7 +17,13 @@ from django.views import View
 from collab.ical import calendar
 from collab.models import UserPreference
 from collab.permissions import Action, restrict
-from collab.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
+from collab.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    record_urls,
+)
 from partners.models import Partner, Pillar
 
 from .. import exports, filtersets, followup
@@ -32,6 +38,7 @@ from ..models import (
     ProgramPartner,
     Site,
 )
+from . import IN_PROGRAM
 
 
 class ProgramListView(ObjectListView):
@@ -244,14 +251,15 @@ def partner_sections(partner: Partner, user: Any, per_section: int = 20) -> dict
 
 urlpatterns = [
     path("programs/", ProgramListView.as_view(), name="program_list"),
-    path("programs/<slug:slug>/", ProgramDetailView.as_view(), name="program_detail"),
-    path("programs/<slug:slug>/sites/new/", SiteCreateView.as_view(), name="site_create"),
-    path(
-        "programs/<slug:slug>/calendar.ics",
-        ProgramCalendarView.as_view(),
-        name="program_calendar",
+    path(IN_PROGRAM, ProgramDetailView.as_view(), name="program_detail"),
+    path(f"{IN_PROGRAM}calendar.ics", ProgramCalendarView.as_view(), name="program_calendar"),
+    *record_urls(
+        "site",
+        "sites",
+        parent=IN_PROGRAM,
+        create=SiteCreateView,
+        list_view=SiteListView,
+        detail=SiteDetailView,
+        edit=SiteEditView,
     ),
-    path("sites/", SiteListView.as_view(), name="site_list"),
-    path("sites/<int:pk>/", SiteDetailView.as_view(), name="site_detail"),
-    path("sites/<int:pk>/edit/", SiteEditView.as_view(), name="site_edit"),
 ]
