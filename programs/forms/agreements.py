@@ -27,14 +27,14 @@ from ..services import agreements as services
 
 
 class AgreementForm(LayoutMixin, ProgramScopedForm):
+    """The agreement's own fields and its signed scan (a PDF, checked by its content)."""
+
+    program_scoped_fields = ("meeting",)
     date_order = (
         "effective_from",
         "expires_on",
         _("An agreement cannot expire before it takes effect."),
     )
-    """The agreement's own fields and its signed scan (a PDF, checked by its content)."""
-
-    program_scoped_fields = ("meeting",)
 
     columns = {
         "kind": "col-12 col-md-6",
