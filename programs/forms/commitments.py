@@ -19,20 +19,7 @@ class CommitmentForm(ProgramScopedForm):
 
     class Meta:
         model = Commitment
-        fields = [
-            "program",
-            "partner",
-            "title",
-            "description",
-            "kind",
-            "amount",
-            "starts_on",
-            "due_on",
-            "status",
-            "meeting",
-            "site",
-            "agreement",
-        ]
+        fields = [*Commitment.own_fields, "meeting", "site", "agreement"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "program": ProgramSelect(action=Action.COORDINATE),
