@@ -117,6 +117,8 @@ class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
     `export_action`, streamed, instead of the page (DESIGN "Pages and URLs").
     """
 
+    url_page = "list"  # its page in record_urls()
+
     filterset_class: ClassVar[type | None] = None
     columns: ClassVar[ColumnSpec | None] = None
     export_action: ClassVar[Action] = Action.VIEW
@@ -252,6 +254,8 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
     A record page that declares `history_children` (reverse relations whose rows the page
     shows, possibly none) lists the record's history with theirs (templates/includes/history.html).
     """
+
+    url_page = "detail"  # its page in record_urls()
 
     history_children: ClassVar[tuple[str, ...] | None] = None
 
@@ -410,6 +414,8 @@ class ProgramScopedFormMixin(FallbackTemplateMixin):
 class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
     """Add a record to a programme: `/programs/<slug>/<things>/new/`."""
 
+    url_page = "create"  # its page in record_urls()
+
     action = Action.COORDINATE
 
     def get_program(self):
@@ -442,6 +448,8 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
     relations whose rows the page edits too; a page that adds something to the record rather
     than editing it sets `versioned = False`.
     """
+
+    url_page = "edit"  # its page in record_urls()
 
     action = Action.COORDINATE
     versioned: ClassVar[bool] = True
@@ -561,6 +569,8 @@ class ObjectArchiveView(ObjectActionView):
     page and history; deleting is left to admins, in the admin.
     """
 
+    url_page = "archive"  # its page in record_urls()
+
     archive: ClassVar[bool] = True
 
     def perform(self, obj: Model) -> str | None:
@@ -571,40 +581,33 @@ class ObjectArchiveView(ObjectActionView):
         return _("Restored from the archive.")
 
 
-def record_urls(
-    name: str,
-    prefix: str,
-    *,
-    parent: str = "",
-    create: type[generic.View] | None = None,
-    list_view: type[generic.View] | None = None,
-    detail: type[generic.View] | None = None,
-    edit: type[generic.View] | None = None,
-    archive: type[ObjectArchiveView] | None = None,
-    actions: dict[str, type[generic.View]] | None = None,
-) -> list[URLPattern]:
-    """A model's pages under one URL scheme, named `<name>_<action>` (STYLE rule 11).
+def record_urls(prefix: str, *views: Any, parent: str = "") -> list[URLPattern]:
+    """A model's pages under the one URL scheme, named `<model>_<page>` (STYLE rule 11).
 
-    `<parent><prefix>/new/` (create, under the record it belongs to), `<prefix>/` (list),
-    `<prefix>/<pk>/` (detail), `<prefix>/<pk>/edit/`, `<prefix>/<pk>/archive/` and
-    `unarchive/` (one archive view, both ways), and `<prefix>/<pk>/<action>/` for each of
-    `actions`. A page the model does not have is left out.
+    Each view's `url_page`, set by the generic view it is built on, says which page it is:
+    `create` at `<parent><prefix>/new/` (under the record it belongs to), `list` at
+    `<prefix>/`, `detail` at `<prefix>/<pk>/`, `edit` at `<prefix>/<pk>/edit/`, `archive` at
+    `<prefix>/<pk>/archive/` and `unarchive/` (one view, both ways). The model is the view's
+    `model` or its queryset's. Any other page is a `path()` of its own.
     """
-    record = f"{prefix}/<int:pk>/"
-    pages = [
-        (create, f"{parent}{prefix}/new/", "create", {}),
-        (list_view, f"{prefix}/", "list", {}),
-        (detail, record, "detail", {}),
-        (edit, f"{record}edit/", "edit", {}),
-        (archive, f"{record}archive/", "archive", {}),
-        (archive, f"{record}unarchive/", "unarchive", {"archive": False}),
-        *((view, f"{record}{action}/", action, {}) for action, view in (actions or {}).items()),
-    ]
-    return [
-        path(route, view.as_view(**initkwargs), name=f"{name}_{action}")
-        for view, route, action, initkwargs in pages
-        if view is not None
-    ]
+    routes = {
+        "create": f"{parent}{prefix}/new/",
+        "list": f"{prefix}/",
+        "detail": f"{prefix}/<int:pk>/",
+        "edit": f"{prefix}/<int:pk>/edit/",
+        "archive": f"{prefix}/<int:pk>/archive/",
+    }
+    patterns = []
+    for view in views:
+        model = getattr(view, "model", None) or view.queryset.model
+        page, name = view.url_page, model._meta.model_name
+        patterns.append(path(routes[page], view.as_view(), name=f"{name}_{page}"))
+        if page == "archive":
+            unarchive = view.as_view(archive=False)
+            patterns.append(
+                path(f"{prefix}/<int:pk>/unarchive/", unarchive, name=f"{name}_unarchive")
+            )
+    return patterns
 
 
 class RowFormsetsMixin:

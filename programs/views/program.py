@@ -14,16 +14,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from collab import views as generic
 from collab.ical import calendar
 from collab.models import UserPreference
 from collab.permissions import Action, restrict
-from collab.views import (
-    ObjectCreateView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
-    record_urls,
-)
 from partners.models import Partner, Pillar
 
 from .. import exports, filtersets, followup
@@ -41,14 +35,14 @@ from ..models import (
 from . import IN_PROGRAM
 
 
-class ProgramListView(ObjectListView):
+class ProgramListView(generic.ObjectListView):
     queryset = Program.objects.for_list()
     filterset_class = filtersets.ProgramFilterSet
     columns = exports.PROGRAM_COLUMNS
     extra_context = {"list_title": _("Programmes")}
 
 
-class ProgramDetailView(ObjectDetailView):
+class ProgramDetailView(generic.ObjectDetailView):
     # Longer than a declaration: the page's bounded sections and pictures (page_sections).
     queryset = Program.objects.for_detail()
     slug_field = "slug"
@@ -130,26 +124,26 @@ def page_sections(program: Program, per_section: int = 10, per_pillar: int = 12)
     }
 
 
-class SiteListView(ObjectListView):
+class SiteListView(generic.ObjectListView):
     queryset = Site.objects.for_list()
     filterset_class = filtersets.SiteFilterSet
     columns = exports.SITE_COLUMNS
     extra_context = {"list_title": _("Pilot sites")}
 
 
-class SiteDetailView(ObjectDetailView):
+class SiteDetailView(generic.ObjectDetailView):
     queryset = Site.objects.for_list()
     history_children = ()
 
 
-class SiteCreateView(ObjectCreateView):
+class SiteCreateView(generic.ObjectCreateView):
     model = Site
     form_class = forms.SiteCreateForm
     extra_context = {"form_title": _("Add a pilot site")}
     success_message = _("The site was saved.")
 
 
-class SiteEditView(ObjectEditView):
+class SiteEditView(generic.ObjectEditView):
     queryset = Site.objects.all()
     form_class = forms.SiteForm
     extra_context = {"form_title": _("Edit pilot site")}
@@ -253,13 +247,7 @@ urlpatterns = [
     path("programs/", ProgramListView.as_view(), name="program_list"),
     path(IN_PROGRAM, ProgramDetailView.as_view(), name="program_detail"),
     path(f"{IN_PROGRAM}calendar.ics", ProgramCalendarView.as_view(), name="program_calendar"),
-    *record_urls(
-        "site",
-        "sites",
-        parent=IN_PROGRAM,
-        create=SiteCreateView,
-        list_view=SiteListView,
-        detail=SiteDetailView,
-        edit=SiteEditView,
+    *generic.record_urls(
+        "sites", SiteCreateView, SiteListView, SiteDetailView, SiteEditView, parent=IN_PROGRAM
     ),
 ]
