@@ -302,14 +302,20 @@ SITE_COLUMNS = ColumnSpec(
 # --- programmes ----------------------------------------------------------------------------------
 
 
-def annotate_programs(queryset: QuerySet) -> QuerySet:
-    goals = (
-        Program.sdg_goals.through.objects.filter(program_id=OuterRef("pk"))
-        .order_by("sdggoal__number")
-        .values("sdggoal__code")
+def sdg_codes(through: Any, entry: str, order: str) -> JoinedText:
+    """The codes of a programme's SDG goals or targets (`through`: the relation's table, `entry`
+    its goal or target), "3, 11, 17" in the official order."""
+    codes = (
+        through.objects.filter(program_id=OuterRef("pk"))
+        .order_by(f"{entry}__{order}")
+        .values(f"{entry}__code")
     )
+    return JoinedText(codes, ", ")
+
+
+def annotate_programs(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(
-        export_goals=JoinedText(goals, ", "),
+        export_goals=sdg_codes(Program.sdg_goals.through, "sdggoal", "number"),
         export_partners=count_of(ProgramPartner.objects.all(), "program"),
     )
 

@@ -42,6 +42,7 @@ from ..exports import (
     STARTS_ON,
     kind,
     programme,
+    sdg_codes,
     signatory_text,
     status,
 )
@@ -76,19 +77,9 @@ def _public_agreement_title() -> Case:
 
 
 def _programs(queryset: QuerySet) -> QuerySet:
-    goals = (
-        Program.sdg_goals.through.objects.filter(program_id=OuterRef("pk"))
-        .order_by("sdggoal__number")
-        .values("sdggoal__code")
-    )
-    targets = (
-        Program.sdg_targets.through.objects.filter(program_id=OuterRef("pk"))
-        .order_by("sdgtarget__order")
-        .values("sdgtarget__code")
-    )
     return queryset.annotate(
-        open_goals=JoinedText(goals, ", "),
-        open_targets=JoinedText(targets, ", "),
+        open_goals=sdg_codes(Program.sdg_goals.through, "sdggoal", "number"),
+        open_targets=sdg_codes(Program.sdg_targets.through, "sdgtarget", "order"),
         open_partners=count_of(ProgramPartner.objects.all(), "program"),
     )
 
