@@ -152,6 +152,13 @@ class NameMatchedResource(SpreadsheetResource):
     `before_import` builds): a matched record keeps the registered spelling of its name, and a
     record a row adds is matched, not added again, by the file's later rows."""
 
+    class Meta:
+        # A row that matches and changes nothing is reported as skipped; all or nothing.
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.index: NameIndex | None = None
@@ -224,10 +231,6 @@ class PartnerResource(NameMatchedResource):
             "region_code",
         )
         import_id_fields = ("name",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
@@ -274,10 +277,6 @@ class ContactResource(NameMatchedResource):
         model = Contact
         fields = ("partner", "name", "position", "email", "phone")
         import_id_fields = ("partner", "name")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
