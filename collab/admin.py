@@ -27,6 +27,11 @@ class ReferenceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
+    @admin.display(description=_("title"))
+    def title_display(self, obj: SdgGoal | SdgTarget | SdgIndicator) -> str:
+        """An SDG goal's, target's or indicator's title in the interface language."""
+        return obj.title
+
 
 @admin.register(SdgGoal)
 class SdgGoalAdmin(ReferenceAdmin):
@@ -38,13 +43,11 @@ class SdgGoalAdmin(ReferenceAdmin):
     def short_title_display(self, obj: SdgGoal) -> str:
         return obj.short_title
 
-    @admin.display(description=_("title"))
-    def title_display(self, obj: SdgGoal) -> str:
-        return obj.title
-
 
 @admin.register(SdgTarget)
 class SdgTargetAdmin(ReferenceAdmin):
+    # The model's order (its shared fields come from collab.models.SdgEntry, listed first).
+    fields = ("goal", "code", "order", "title_en", "title_id")
     list_display = ("code", "title_display", "goal")
     list_filter = ("goal",)
     list_select_related = ("goal",)
@@ -52,13 +55,10 @@ class SdgTargetAdmin(ReferenceAdmin):
     autocomplete_fields = ("goal",)
     ordering = ("order",)
 
-    @admin.display(description=_("title"))
-    def title_display(self, obj: SdgTarget) -> str:
-        return obj.title
-
 
 @admin.register(SdgIndicator)
 class SdgIndicatorAdmin(ReferenceAdmin):
+    fields = ("target", "code", "unsd_code", "order", "title_en", "title_id")
     list_display = ("code", "unsd_code", "title_display", "target")
     list_filter = ("target__goal",)
     list_select_related = ("target",)
@@ -66,10 +66,6 @@ class SdgIndicatorAdmin(ReferenceAdmin):
     search_fields = ("^code", "^unsd_code", "title_en", "title_id")
     autocomplete_fields = ("target",)
     ordering = ("order",)
-
-    @admin.display(description=_("title"))
-    def title_display(self, obj: SdgIndicator) -> str:
-        return obj.title
 
 
 @admin.register(Region)

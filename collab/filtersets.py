@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -57,6 +60,35 @@ def province_filter(field: str) -> filters.ModelChoiceFilter:
         queryset=provinces,
         method=lambda qs, name, value: method(qs, name, value),
     )
+
+
+def date_range(
+    field: str, after: Any, before: Any
+) -> tuple[filters.DateFilter, filters.DateFilter]:
+    """Two filters of the date `field`: on or after a day (labelled `after`) and on or before
+    one (`before`); declared as `x_after, x_before = date_range(...)`."""
+    return (
+        filters.DateFilter(
+            label=after, field_name=field, lookup_expr="gte", widget=forms.DateInput
+        ),
+        filters.DateFilter(
+            label=before, field_name=field, lookup_expr="lte", widget=forms.DateInput
+        ),
+    )
+
+
+def has_related(
+    model: type[Model], outer: str, chosen: str
+) -> Callable[[QuerySet, str, Any], QuerySet]:
+    """A filter method: the rows for which a `model` row points at the row (`outer`) and at the
+    chosen value (`chosen`), such as a meeting attended by the chosen partner. EXISTS, not a
+    join: a row is never repeated."""
+
+    def method(queryset: QuerySet, name: str, value: Model) -> QuerySet:
+        related = model._default_manager.filter(**{outer: OuterRef("pk"), chosen: value.pk})
+        return queryset.filter(Exists(related))
+
+    return method
 
 
 @extend_schema_field(OpenApiTypes.INT)  # the province's id, for the API's schema

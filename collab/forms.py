@@ -107,7 +107,24 @@ class StyledForm(forms.Form):
         style_fields(self)
 
 
-class ProgramScopedForm(forms.ModelForm):
+class DateOrderMixin:
+    """`date_order = (start, end, message)`: the model's constraint that `end` does not precede
+    `start`, checked by the form so that its message stands beside the end field (and under
+    its name in the API) instead of above the form."""
+
+    date_order: tuple[str, str, Any] | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        if self.date_order is not None:
+            start, end, message = self.date_order
+            starts_on, ends_on = cleaned.get(start), cleaned.get(end)
+            if starts_on and ends_on and ends_on < starts_on:
+                self.add_error(end, message)  # type: ignore[attr-defined]
+        return cleaned
+
+
+class ProgramScopedForm(DateOrderMixin, forms.ModelForm):
     """A ModelForm of a programme's record whose choices show only what the user may see.
 
     `program` (from the URL) fixes the programme of a new record; on edit, the `program` field,

@@ -9,6 +9,7 @@ subclass's business (declared in the app that owns the records).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from functools import cache, partial
 from typing import Any, ClassVar
@@ -21,7 +22,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.text import capfirst
 from django.utils.translation import ngettext_lazy
 
-from collab.forms import style_fields
+from collab.forms import DateOrderMixin, style_fields
 from collab.lookups import LookupChoices, LookupSelect
 from collab.permissions import Action, restrict
 
@@ -58,13 +59,16 @@ class RowChoiceField(forms.ModelChoiceField):
         )
 
 
-class RowForm(LayoutMixin, forms.ModelForm):
+class RowForm(LayoutMixin, DateOrderMixin, forms.ModelForm):
     """A row of a RowFormSet. Its choices go through the rights chokepoint.
 
     The formset hands every row the same `restricted` dict, so each choice's queryset is
     restricted once per formset, not once per row (restrict() may query). `narrow` is where a
     subclass limits a choice further (to records that belong with the parent, say).
     """
+
+    # The service's dataclass of one submitted row (see row()).
+    row_class: ClassVar[type]
 
     def __init__(
         self,
@@ -87,6 +91,13 @@ class RowForm(LayoutMixin, forms.ModelForm):
     def narrow(self, name: str, queryset: QuerySet) -> QuerySet:
         """The choices of field `name`, already limited to what the user may see."""
         return queryset
+
+    def row(self) -> Any:
+        """The valid row as its service takes it: `row_class` (a dataclass) with the row's `id`
+        (None for a new one) and the cleaned value of each of its other fields."""
+        data = self.cleaned_data
+        names = [field.name for field in dataclasses.fields(self.row_class) if field.name != "id"]
+        return self.row_class(id=self.instance.pk, **{name: data[name] for name in names})
 
 
 class RowLimitMessages:

@@ -56,27 +56,36 @@ class SdgGoal(LocalizedTitleMixin, models.Model):
         return self.short_title_en or self.short_title_id or self.title
 
 
-class SdgTarget(LocalizedTitleMixin, models.Model):
+class SdgEntry(LocalizedTitleMixin, models.Model):
+    """A target or an indicator: a code, its place in the official order, its title."""
+
+    code: str
+    order = models.PositiveIntegerField(_("order"))
+    title_en = models.TextField(_("title (English)"))
+    title_id = models.TextField(_("title (Indonesian)"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:80]}"
+
+
+class SdgTarget(SdgEntry):
     """A target under a goal, such as 11.1; `order` keeps the official order (11.1 … 11.c)."""
 
     goal = models.ForeignKey(
         SdgGoal, on_delete=models.CASCADE, related_name="targets", verbose_name=_("goal")
     )
     code = models.CharField(_("code"), max_length=8, unique=True)
-    order = models.PositiveIntegerField(_("order"))
-    title_en = models.TextField(_("title (English)"))
-    title_id = models.TextField(_("title (Indonesian)"), blank=True)
 
-    class Meta:
-        ordering = ["order"]
+    class Meta(SdgEntry.Meta):
         verbose_name = _("SDG target")
         verbose_name_plural = _("SDG targets")
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.title[:80]}"
 
-
-class SdgIndicator(LocalizedTitleMixin, models.Model):
+class SdgIndicator(SdgEntry):
     """A global indicator entry such as 11.1.1; repeats across targets share `unsd_code`."""
 
     target = models.ForeignKey(
@@ -84,17 +93,10 @@ class SdgIndicator(LocalizedTitleMixin, models.Model):
     )
     code = models.CharField(_("code"), max_length=12, unique=True)
     unsd_code = models.CharField(_("UNSD code"), max_length=20, blank=True, db_index=True)
-    order = models.PositiveIntegerField(_("order"))
-    title_en = models.TextField(_("title (English)"))
-    title_id = models.TextField(_("title (Indonesian)"), blank=True)
 
-    class Meta:
-        ordering = ["order"]
+    class Meta(SdgEntry.Meta):
         verbose_name = _("SDG indicator")
         verbose_name_plural = _("SDG indicators")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title[:80]}"
 
 
 class Region(models.Model):

@@ -24,7 +24,7 @@ from django.forms.formsets import all_valid
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -116,6 +116,8 @@ class ObjectListView(RightsMixin, FallbackTemplateMixin, generic.ListView):
     `?export=csv|xlsx|json` returns every filtered row the user may act on with
     `export_action`, streamed, instead of the page (DESIGN "Pages and URLs").
     """
+
+    url_page = "list"  # its page in record_urls()
 
     filterset_class: ClassVar[type | None] = None
     columns: ClassVar[ColumnSpec | None] = None
@@ -252,6 +254,8 @@ class ObjectDetailView(RightsMixin, generic.DetailView):
     A record page that declares `history_children` (reverse relations whose rows the page
     shows, possibly none) lists the record's history with theirs (templates/includes/history.html).
     """
+
+    url_page = "detail"  # its page in record_urls()
 
     history_children: ClassVar[tuple[str, ...] | None] = None
 
@@ -410,6 +414,8 @@ class ProgramScopedFormMixin(FallbackTemplateMixin):
 class ObjectCreateView(RightsMixin, ProgramScopedFormMixin, generic.CreateView):
     """Add a record to a programme: `/programs/<slug>/<things>/new/`."""
 
+    url_page = "create"  # its page in record_urls()
+
     action = Action.COORDINATE
 
     def get_program(self):
@@ -442,6 +448,8 @@ class ObjectEditView(RightsMixin, ProgramScopedFormMixin, generic.UpdateView):
     relations whose rows the page edits too; a page that adds something to the record rather
     than editing it sets `versioned = False`.
     """
+
+    url_page = "edit"  # its page in record_urls()
 
     action = Action.COORDINATE
     versioned: ClassVar[bool] = True
@@ -561,6 +569,8 @@ class ObjectArchiveView(ObjectActionView):
     page and history; deleting is left to admins, in the admin.
     """
 
+    url_page = "archive"  # its page in record_urls()
+
     archive: ClassVar[bool] = True
 
     def perform(self, obj: Model) -> str | None:
@@ -569,6 +579,35 @@ class ObjectArchiveView(ObjectActionView):
         if self.archive:
             return _("Archived: it no longer appears in lists. Its page and history remain.")
         return _("Restored from the archive.")
+
+
+def record_urls(prefix: str, *views: Any, parent: str = "") -> list[URLPattern]:
+    """A model's pages under the one URL scheme, named `<model>_<page>` (STYLE rule 11).
+
+    Each view's `url_page`, set by the generic view it is built on, says which page it is:
+    `create` at `<parent><prefix>/new/` (under the record it belongs to), `list` at
+    `<prefix>/`, `detail` at `<prefix>/<pk>/`, `edit` at `<prefix>/<pk>/edit/`, `archive` at
+    `<prefix>/<pk>/archive/` and `unarchive/` (one view, both ways). The model is the view's
+    `model` or its queryset's. Any other page is a `path()` of its own.
+    """
+    routes = {
+        "create": f"{parent}{prefix}/new/",
+        "list": f"{prefix}/",
+        "detail": f"{prefix}/<int:pk>/",
+        "edit": f"{prefix}/<int:pk>/edit/",
+        "archive": f"{prefix}/<int:pk>/archive/",
+    }
+    patterns = []
+    for view in views:
+        model = getattr(view, "model", None) or view.queryset.model
+        page, name = view.url_page, model._meta.model_name
+        patterns.append(path(routes[page], view.as_view(), name=f"{name}_{page}"))
+        if page == "archive":
+            unarchive = view.as_view(archive=False)
+            patterns.append(
+                path(f"{prefix}/<int:pk>/unarchive/", unarchive, name=f"{name}_unarchive")
+            )
+    return patterns
 
 
 class RowFormsetsMixin:

@@ -214,12 +214,7 @@ def serve() -> None:
         "attendances-1-partner": partners[1],
         "decisions-0-text": "Menyepakati rencana kerja.",
     }
-    for prefix, rows in (
-        ("attendances", 2),
-        ("decisions", 1),
-        ("action_items", 0),
-        ("commitments", 0),
-    ):
+    for prefix, rows in ROWS:
         fields |= {
             f"{prefix}-TOTAL_FORMS": str(rows),
             f"{prefix}-INITIAL_FORMS": "0",

@@ -91,6 +91,17 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 EMAIL_HEADERS = ("email", "e_mail", "surel", "alamat_email", "alamat_surel")
+# A partner named in another record's file (a contact's, a commitment's).
+PARTNER_HEADERS = (
+    "partner_name",
+    "mitra",
+    "nama_mitra",
+    "organisasi",
+    "nama_organisasi",
+    "organisation",
+    "lembaga",
+    "instansi",
+)
 PHONE_HEADERS = ("phone", "telepon", "telp", "no_telepon", "nomor_telepon", "no_hp", "hp")
 
 
@@ -136,7 +147,39 @@ class PartnerNameWidget(Widget):
 # Resources
 
 
-class PartnerResource(SpreadsheetResource):
+class NameMatchedResource(SpreadsheetResource):
+    """Rows matched to the records already there by name, through `self.index` (a NameIndex that
+    `before_import` builds): a matched record keeps the registered spelling of its name, and a
+    record a row adds is matched, not added again, by the file's later rows."""
+
+    class Meta:
+        # A row that matches and changes nothing is reported as skipped; all or nothing.
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index: NameIndex | None = None
+
+    def index_key(self, instance: Model) -> Any:
+        """What `self.index` finds `instance` by."""
+        raise NotImplementedError
+
+    def import_field(self, field: Field, instance: Model, row: Any, *args: Any, **kw: Any) -> None:
+        # A match by name keeps the directory's spelling: "yayasan  x" must not rename "Yayasan X".
+        if field.attribute == "name" and instance.pk is not None:
+            return
+        super().import_field(field, instance, row, *args, **kw)
+
+    def after_save_instance(self, instance: Model, row: Any, **kwargs: Any) -> None:
+        # Later rows of the same file naming this record update it instead of adding a twin.
+        assert self.index is not None
+        self.index.add(self.index_key(instance), instance.pk)
+
+
+class PartnerResource(NameMatchedResource):
     """Partners, matched on their name; the registered spelling of a matched name is kept."""
 
     choice_columns = ("pillar", "kind")
@@ -188,22 +231,14 @@ class PartnerResource(SpreadsheetResource):
             "region_code",
         )
         import_id_fields = ("name",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.names: NameIndex | None = None
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
-        self.names = NameIndex(Partner.objects.values_list("name", "pk"))
+        self.index = NameIndex(Partner.objects.values_list("name", "pk"))
 
     def get_instance(self, instance_loader: Any, row: Mapping[str, Any]) -> Partner | None:
-        assert self.names is not None
-        pks = self.names.get(row.get("name"))
+        assert self.index is not None
+        pks = self.index.get(row.get("name"))
         if len(pks) > 1:
             raise ValidationError(
                 {
@@ -216,34 +251,15 @@ class PartnerResource(SpreadsheetResource):
             )
         return Partner.objects.filter(pk=pks[0]).select_related("region").first() if pks else None
 
-    def import_field(
-        self, field: Field, instance: Partner, row: Any, *args: Any, **kw: Any
-    ) -> None:
-        # A match by name keeps the directory's spelling: "yayasan  x" must not rename "Yayasan X".
-        if field.attribute == "name" and instance.pk is not None:
-            return
-        super().import_field(field, instance, row, *args, **kw)
-
-    def after_save_instance(self, instance: Partner, row: Any, **kwargs: Any) -> None:
-        # Later rows of the same file naming this partner update it instead of adding a twin.
-        assert self.names is not None
-        self.names.add(instance.name, instance.pk)
+    def index_key(self, instance: Partner) -> str:
+        return instance.name
 
 
-class ContactResource(SpreadsheetResource):
+class ContactResource(NameMatchedResource):
     """Contact persons, attached to a partner named in the file and matched on (partner, name)."""
 
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
-        "partner": (
-            "partner_name",
-            "mitra",
-            "nama_mitra",
-            "organisasi",
-            "nama_organisasi",
-            "organisation",
-            "lembaga",
-            "instansi",
-        ),
+        "partner": PARTNER_HEADERS,
         "name": ("nama", "nama_kontak", "contact", "contact_name", "kontak"),
         "position": ("jabatan", "posisi"),
         "email": EMAIL_HEADERS,
@@ -261,38 +277,22 @@ class ContactResource(SpreadsheetResource):
         model = Contact
         fields = ("partner", "name", "position", "email", "phone")
         import_id_fields = ("partner", "name")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
-        use_transactions = True
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.contacts: NameIndex | None = None
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
         self.fields["partner"].widget.index = NameIndex(Partner.objects.values_list("name", "pk"))
-        self.contacts = NameIndex(
+        self.index = NameIndex(
             ((partner_id, name), pk)
             for partner_id, name, pk in Contact.objects.values_list("partner_id", "name", "pk")
         )
 
     def get_instance(self, instance_loader: Any, row: Mapping[str, Any]) -> Contact | None:
-        assert self.contacts is not None
+        assert self.index is not None
         partner_pks = self.fields["partner"].widget.index.get(row.get("partner"))
         if len(partner_pks) != 1:
             return None  # the partner column reports the problem as a validation error
-        pks = self.contacts.get((partner_pks[0], cell_text(row.get("name"))))
+        pks = self.index.get((partner_pks[0], cell_text(row.get("name"))))
         return Contact.objects.filter(pk=pks[0]).select_related("partner").first() if pks else None
 
-    def import_field(
-        self, field: Field, instance: Contact, row: Any, *args: Any, **kw: Any
-    ) -> None:
-        if field.attribute == "name" and instance.pk is not None:
-            return
-        super().import_field(field, instance, row, *args, **kw)
-
-    def after_save_instance(self, instance: Contact, row: Any, **kwargs: Any) -> None:
-        assert self.contacts is not None
-        self.contacts.add((instance.partner_id, instance.name), instance.pk)
+    def index_key(self, instance: Contact) -> tuple[int, str]:
+        return (instance.partner_id, instance.name)

@@ -9,6 +9,8 @@ one per row); the page's cells read the list's own queryset (its select_related 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -59,6 +61,47 @@ NOWRAP = "text-nowrap"
 END = "text-end"
 
 
+# --- columns the lists' exports and the open data (programs.public.opendata) declare alike -------
+# One field's column, declared once; a list adds its page cell (`cell=`, `heading=`, `css=`).
+
+
+def programme(source: str = "program__name", **page: Any) -> Column:
+    """The programme's name (`source`: its path from the list's model)."""
+    return Column("programme", _("Programme"), source=source, **page)
+
+
+def status(choices: Any, **page: Any) -> Column:
+    return Column("status", _("Status"), choices=choices, **page)
+
+
+def kind(choices: Any, **page: Any) -> Column:
+    return Column("kind", _("Kind"), choices=choices, **page)
+
+
+STARTS_ON = Column("starts_on", _("Starts on"))
+ENDS_ON = Column("ends_on", _("Ends on"))
+DESCRIPTION = Column("description", _("Description"))
+PARTNER = Column("partner", _("Partner"), source="partner__name")
+PILLAR = Column("pillar", _("Pillar"), source="partner__pillar", choices=Pillar.choices)
+AGREEMENT_DATES = (
+    Column("signed_on", _("Signed on")),
+    Column("signed_at", _("Signed at")),
+    Column("effective_from", _("Effective from")),
+    Column("expires_on", _("Expires on")),
+)
+MEETING_PEOPLE = (
+    Column("chair", _("Chair")),
+    Column("moderator", _("Moderator")),
+    Column("participants", _("Number of participants"), source="participant_count"),
+)
+SITE_REGION_CODE = Column("region_code", _("Region code"), source="region__code")
+SITE_REGION_NAME = Column("region", _("Region"), source="region__name")
+SITE_REASONS = (
+    Column("rationale", _("Why this site")),
+    Column("priority_issues", _("Priority issues")),
+)
+
+
 def counted(
     key: str, label: StrOrPromise, source: str, count: str, heading: StrOrPromise = ""
 ) -> Column:
@@ -105,13 +148,10 @@ AGREEMENT_COLUMNS = ColumnSpec(
         Column("signed_on", _("Signed on"), exported=False, cell=day("signed_on"), css=NOWRAP),
         Column("number", _("Number"), cell=text("number"), css="text-break"),
         Column("title", _("Title"), cell=link("title") + note("signed_at")),
-        Column("kind", _("Kind"), choices=Agreement.Kind.choices, cell=label("kind")),
-        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
-        Column("status", _("Status"), choices=Agreement.Status.choices, cell=badge("status")),
-        Column("signed_on", _("Signed on")),
-        Column("signed_at", _("Signed at")),
-        Column("effective_from", _("Effective from")),
-        Column("expires_on", _("Expires on")),
+        kind(Agreement.Kind.choices, cell=label("kind")),
+        programme(cell=PROGRAMME),
+        status(Agreement.Status.choices, cell=badge("status")),
+        *AGREEMENT_DATES,
         counted("signatories", _("Signatories"), "export_signatories", "signatory_count"),
         counted("clauses", _("Number of clauses"), "export_clauses", "clause_count", _("Clauses")),
         Column("meeting", _("Meeting"), source="meeting__title"),
@@ -135,10 +175,10 @@ COMMITMENT_COLUMNS = ColumnSpec(
             heading=_("Commitment"),
             cell=link("title") + note("site.name", test="site"),
         ),
-        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
-        Column("partner", _("Partner"), source="partner__name"),
-        Column("pillar", _("Pillar"), source="partner__pillar", choices=Pillar.choices),
-        Column("kind", _("Kind"), choices=Commitment.Kind.choices, cell=label("kind")),
+        programme(cell=PROGRAMME),
+        PARTNER,
+        PILLAR,
+        kind(Commitment.Kind.choices, cell=label("kind")),
         Column(
             "amount",
             _("Amount (Rp)"),
@@ -147,13 +187,13 @@ COMMITMENT_COLUMNS = ColumnSpec(
             cell="{{ row.amount|rupiah }}",
             css=f"{END} {NOWRAP}",
         ),
-        Column("starts_on", _("Starts on")),
+        STARTS_ON,
         Column("due_on", _("Due on"), heading=_("Due"), cell=day("due_on"), css=NOWRAP),
-        Column("status", _("Status"), choices=Commitment.Status.choices, cell=badge("status")),
+        status(Commitment.Status.choices, cell=badge("status")),
         Column("meeting", _("Meeting"), source="meeting__title"),
         Column("site", _("Site"), source="site__name"),
         Column("agreement", _("Agreement"), source="agreement__title"),
-        Column("description", _("Description")),
+        DESCRIPTION,
         Column("url", _("Record URL"), source="pk", link="programs:commitment_detail"),
     ),
 )
@@ -178,14 +218,12 @@ MEETING_COLUMNS = ColumnSpec(
     columns=(
         Column("date", _("Date"), exported=False, cell=MEETING_DATES, css=NOWRAP),
         Column("title", _("Title"), heading=_("Meeting"), cell=link("title")),
-        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
-        Column("kind", _("Kind"), choices=Meeting.Kind.choices, cell=label("kind")),
-        Column("starts_on", _("Starts on")),
-        Column("ends_on", _("Ends on")),
+        programme(cell=PROGRAMME),
+        kind(Meeting.Kind.choices, cell=label("kind")),
+        STARTS_ON,
+        ENDS_ON,
         Column("venue", _("Venue"), cell=text("venue")),
-        Column("chair", _("Chair")),
-        Column("moderator", _("Moderator")),
-        Column("participants", _("Number of participants"), source="participant_count"),
+        *MEETING_PEOPLE,
         counted(
             "organisations",
             _("Attending organisations"),
@@ -220,20 +258,15 @@ ACTION_ITEM_COLUMNS = ColumnSpec(
             + link("meeting.title", to="meeting")
             + "</div>{% endif %}",
         ),
-        Column(
-            "programme",
-            _("Programme"),
-            source="program__name",
-            cell=link("program.name", to="program", anchor="work-plan"),
-        ),
+        programme(cell=link("program.name", to="program", anchor="work-plan")),
         Column("meeting", _("Meeting"), source="meeting__title"),
         Column(
             "responsible", _("Responsible"), source="responsible__name", cell=text("responsible")
         ),
         Column("starts_on", _("Starts on"), heading=_("Start"), cell=day("starts_on"), css=NOWRAP),
         Column("due_on", _("Due on"), heading=_("Due"), cell=day("due_on"), css=NOWRAP),
-        Column("status", _("Status"), choices=ActionItem.Status.choices, cell=badge("status")),
-        Column("description", _("Description")),
+        status(ActionItem.Status.choices, cell=badge("status")),
+        DESCRIPTION,
         # Action items have no page of their own: the programme's page shows the work plan.
         Column(
             "programme_url",
@@ -257,12 +290,11 @@ SITE_COLUMNS = ColumnSpec(
     columns=(
         Column("name", _("Name"), heading=_("Site"), cell=link("name")),
         Column("region", _("Region"), exported=False, cell=SITE_REGION),
-        Column("programme", _("Programme"), source="program__name", cell=PROGRAMME),
-        Column("region_code", _("Region code"), source="region__code"),
-        Column("region", _("Region"), source="region__name"),
-        Column("status", _("Status"), choices=Site.Status.choices, cell=badge("status")),
-        Column("rationale", _("Why this site")),
-        Column("priority_issues", _("Priority issues")),
+        programme(cell=PROGRAMME),
+        SITE_REGION_CODE,
+        SITE_REGION_NAME,
+        status(Site.Status.choices, cell=badge("status")),
+        *SITE_REASONS,
         Column("url", _("Record URL"), source="pk", link="programs:site_detail"),
     ),
 )
@@ -270,14 +302,20 @@ SITE_COLUMNS = ColumnSpec(
 # --- programmes ----------------------------------------------------------------------------------
 
 
-def annotate_programs(queryset: QuerySet) -> QuerySet:
-    goals = (
-        Program.sdg_goals.through.objects.filter(program_id=OuterRef("pk"))
-        .order_by("sdggoal__number")
-        .values("sdggoal__code")
+def sdg_codes(through: Any, entry: str, order: str) -> JoinedText:
+    """The codes of a programme's SDG goals or targets (`through`: the relation's table, `entry`
+    its goal or target), "3, 11, 17" in the official order."""
+    codes = (
+        through.objects.filter(program_id=OuterRef("pk"))
+        .order_by(f"{entry}__{order}")
+        .values(f"{entry}__code")
     )
+    return JoinedText(codes, ", ")
+
+
+def annotate_programs(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(
-        export_goals=JoinedText(goals, ", "),
+        export_goals=sdg_codes(Program.sdg_goals.through, "sdggoal", "number"),
         export_partners=count_of(ProgramPartner.objects.all(), "program"),
     )
 
@@ -293,7 +331,7 @@ PROGRAM_COLUMNS = ColumnSpec(
     columns=(
         Column("name", _("Name"), heading=_("Programme"), cell=link("name")),
         Column("slug", _("Short name (slug)")),
-        Column("status", _("Status"), choices=Program.Status.choices, cell=badge("status")),
+        status(Program.Status.choices, cell=badge("status")),
         Column(
             "starts_on",
             _("Starts on"),
@@ -301,11 +339,11 @@ PROGRAM_COLUMNS = ColumnSpec(
             cell=day("starts_on") + " – " + day("ends_on", default="…"),
             css=NOWRAP,
         ),
-        Column("ends_on", _("Ends on")),
+        ENDS_ON,
         Column("sdg_goals", _("SDG goals"), source="export_goals", cell=PROGRAM_GOALS),
         Column("partner_roles", _("Partner roles"), source="export_partners"),
         Column("cadence", _("Meeting every (months)"), source="meeting_cadence_months"),
-        Column("description", _("Description")),
+        DESCRIPTION,
         Column(
             "url", _("Record URL"), source="slug", link="programs:program_detail", link_kwarg="slug"
         ),

@@ -10,11 +10,17 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from collab.filtersets import OverdueFilter, StyledFilterSet, province_filter
+from collab.filtersets import (
+    OverdueFilter,
+    StyledFilterSet,
+    date_range,
+    has_related,
+    province_filter,
+)
 from collab.models import SdgGoal
 from collab.permissions import restrict
 from partners.filtersets import partner_filter
-from partners.models import Partner, Pillar
+from partners.models import Pillar
 
 from .lookups import ProgramSelect
 from .models import (
@@ -112,22 +118,14 @@ class CommitmentFilterSet(ArchivableFilterSet):
 class MeetingFilterSet(ArchivableFilterSet):
     search_fields = ("title", "venue", "summary")
     program = program_filter(label=_("Programme"))
-    partner = partner_filter(label=_("Attending organisation"), method="filter_partner")
-    starts_after = filters.DateFilter(
-        label=_("From"), field_name="starts_on", lookup_expr="gte", widget=forms.DateInput
+    partner = partner_filter(
+        label=_("Attending organisation"), method=has_related(Attendance, "meeting", "partner")
     )
-    starts_before = filters.DateFilter(
-        label=_("Until"), field_name="starts_on", lookup_expr="lte", widget=forms.DateInput
-    )
+    starts_after, starts_before = date_range("starts_on", _("From"), _("Until"))
 
     class Meta:
         model = Meeting
         fields = ["q", "program", "kind", "partner", "starts_after", "starts_before", "archived"]
-
-    def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
-        return queryset.filter(
-            Exists(Attendance.objects.filter(meeting_id=OuterRef("pk"), partner_id=value.pk))
-        )
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         after = self.form.cleaned_data.get("starts_after")
@@ -140,13 +138,10 @@ class MeetingFilterSet(ArchivableFilterSet):
 class AgreementFilterSet(ArchivableFilterSet):
     search_fields = ("title", "number", "signed_at")
     program = program_filter(label=_("Programme"))
-    partner = partner_filter(label=_("Signatory organisation"), method="filter_partner")
-    signed_after = filters.DateFilter(
-        label=_("Signed from"), field_name="signed_on", lookup_expr="gte", widget=forms.DateInput
+    partner = partner_filter(
+        label=_("Signatory organisation"), method=has_related(Signatory, "agreement", "partner")
     )
-    signed_before = filters.DateFilter(
-        label=_("Signed until"), field_name="signed_on", lookup_expr="lte", widget=forms.DateInput
-    )
+    signed_after, signed_before = date_range("signed_on", _("Signed from"), _("Signed until"))
 
     class Meta:
         model = Agreement
@@ -160,11 +155,6 @@ class AgreementFilterSet(ArchivableFilterSet):
             "signed_before",
             "archived",
         ]
-
-    def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
-        return queryset.filter(
-            Exists(Signatory.objects.filter(agreement_id=OuterRef("pk"), partner_id=value.pk))
-        )
 
 
 class ActionItemFilterSet(StyledFilterSet):
@@ -188,16 +178,12 @@ class SiteFilterSet(StyledFilterSet):
         fields = ["q", "program", "status", "province"]
 
 
-def partner_in_program(queryset: QuerySet, name: str, value: Program) -> QuerySet:
-    """The partner directory's programme filter: partners with a role in `value`."""
-    return queryset.filter(
-        Exists(ProgramPartner.objects.filter(partner_id=OuterRef("pk"), program_id=value.pk))
-    )
-
-
 def partner_program_filter() -> filters.ModelChoiceFilter:
-    """Added to partners.filtersets.PartnerFilterSet (programs/registrations.py)."""
-    return program_filter(label=_("Programme"), method=partner_in_program)
+    """Added to partners.filtersets.PartnerFilterSet (programs/registrations.py): partners with
+    a role in the chosen programme."""
+    return program_filter(
+        label=_("Programme"), method=has_related(ProgramPartner, "partner", "program")
+    )
 
 
 class IndicatorFilterSet(StyledFilterSet):

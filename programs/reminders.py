@@ -96,6 +96,16 @@ class MeetingDue:
     url: str
 
 
+def shown(rows: list[Any]) -> list[Any]:
+    """The rows of a digest's section that its e-mail lists."""
+    return rows[:SECTION_LIMIT]
+
+
+def more(rows: list[Any]) -> int:
+    """How many rows of a section its e-mail only counts."""
+    return max(len(rows) - SECTION_LIMIT, 0)
+
+
 @dataclass
 class Digest:
     """What one user would receive on `today`."""
@@ -117,21 +127,10 @@ class Digest:
         return self.count == 0
 
     # An e-mail shows the first SECTION_LIMIT rows of a section and counts the rest.
-    @property
-    def overdue_shown(self) -> list[DueItem]:
-        return self.overdue[:SECTION_LIMIT]
-
-    @property
-    def overdue_more(self) -> int:
-        return max(len(self.overdue) - SECTION_LIMIT, 0)
-
-    @property
-    def due_soon_shown(self) -> list[DueItem]:
-        return self.due_soon[:SECTION_LIMIT]
-
-    @property
-    def due_soon_more(self) -> int:
-        return max(len(self.due_soon) - SECTION_LIMIT, 0)
+    overdue_shown = property(lambda self: shown(self.overdue))
+    overdue_more = property(lambda self: more(self.overdue))
+    due_soon_shown = property(lambda self: shown(self.due_soon))
+    due_soon_more = property(lambda self: more(self.due_soon))
 
 
 def coordinator_programs(user_ids: Iterable[int] | None = None) -> dict[int, set[int]]:

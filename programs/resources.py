@@ -27,7 +27,7 @@ from collab.imports import (
     cell_text,
 )
 from partners.models import Partner
-from partners.resources import PartnerNameWidget
+from partners.resources import PARTNER_HEADERS, PartnerNameWidget
 
 from .models import Commitment, CommitmentStatus, Program
 
@@ -84,15 +84,7 @@ class CommitmentResource(SpreadsheetResource):
     choice_columns = ("kind", "status")
     header_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
         "program": ("program_slug", "programme", "programme_slug", "slug_program"),
-        "partner": (
-            "partner_name",
-            "mitra",
-            "nama_mitra",
-            "organisasi",
-            "nama_organisasi",
-            "lembaga",
-            "instansi",
-        ),
+        "partner": PARTNER_HEADERS,
         "title": ("judul", "judul_komitmen", "komitmen"),
         "description": ("deskripsi", "keterangan", "uraian"),
         "kind": ("jenis", "jenis_komitmen", "type", "tipe"),
@@ -126,17 +118,7 @@ class CommitmentResource(SpreadsheetResource):
 
     class Meta:
         model = Commitment
-        fields = (
-            "program",
-            "partner",
-            "title",
-            "description",
-            "kind",
-            "amount",
-            "starts_on",
-            "due_on",
-            "status",
-        )
+        fields = Commitment.own_fields
         clean_model_instances = True  # runs the model's checks: due date not before the start
         use_transactions = True
 

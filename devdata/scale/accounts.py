@@ -76,6 +76,4 @@ def grant_rights(gen: ScaleGenerator) -> None:
         }
         for user_id, index in sorted(pairs)
     ]
-    with gen.step("programs_programuserobjectpermission", len(rows)) as written:
-        gen.insert_all(ProgramUserObjectPermission, rows)
-        written.append(len(rows))
+    gen.write_table(ProgramUserObjectPermission, rows, len(rows))

@@ -79,9 +79,7 @@ def create_agreements(gen: ScaleGenerator) -> None:
                 "updated_at": stamp,
             }
 
-    with gen.step("programs_agreement", total) as written:
-        ids = gen.insert_all(Agreement, rows())
-        written.append(len(ids))
+    ids = gen.write_table(Agreement, rows(), total)
     created = []
     for agreement_id, (_stamp, day, draft, index) in zip(ids, planned, strict=True):
         gen.programs[index].agreements.append(agreement_id)
@@ -113,9 +111,7 @@ def _signatories(
                 }
 
     total = sum(len(partners) for _a, _d, partners in plan)
-    with gen.step("programs_signatory", total) as written:
-        gen.insert_all(Signatory, rows())
-        written.append(total)
+    gen.write_table(Signatory, rows(), total)
 
 
 def _clauses(gen: ScaleGenerator, agreement_ids: Sequence[int]) -> None:

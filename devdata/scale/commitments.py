@@ -102,9 +102,7 @@ def create_commitments(gen: ScaleGenerator) -> None:
                 "updated_at": stamp,
             }
 
-    with gen.step("programs_commitment", total) as written:
-        ids = gen.insert_all(Commitment, rows())
-        written.append(len(ids))
+    ids = gen.write_table(Commitment, rows(), total)
     _commitment_updates(gen, ids, statuses, planned)
 
 
@@ -149,6 +147,4 @@ def _commitment_updates(
                 "created_at": datetime.datetime.fromtimestamp(moment, tz=gen.zone),
             }
 
-    with gen.step("programs_commitmentupdate", len(log)) as written:
-        gen.insert_all(CommitmentUpdate, rows())
-        written.append(len(log))
+    gen.write_table(CommitmentUpdate, rows(), len(log))

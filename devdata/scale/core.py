@@ -167,6 +167,13 @@ class ScaleGenerator:
             ids.extend(self.insert(model, batch))
         return ids
 
+    def write_table(self, model: type[models.Model], rows: Iterable[Row], total: int) -> list[int]:
+        """All `rows` of `model` (about `total`), timed as one step of the report; their ids."""
+        with self.step(model._meta.db_table, total) as written:
+            ids = self.insert_all(model, rows)
+            written.append(len(ids))
+        return ids
+
     def stamp(self, day: datetime.date) -> datetime.datetime:
         """A working-hours moment on `day`, never after the generation's `now`."""
         rng = self.rng

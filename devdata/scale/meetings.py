@@ -75,9 +75,7 @@ def create_meetings(gen: ScaleGenerator) -> None:
                 "updated_at": stamp,
             }
 
-    with gen.step("programs_meeting", total) as written:
-        ids = gen.insert_all(Meeting, rows())
-        written.append(len(ids))
+    ids = gen.write_table(Meeting, rows(), total)
     meeting_rows = []
     for meeting_id, (_stamp, _day, index) in zip(ids, planned, strict=True):
         gen.programs[index].meetings.append(meeting_id)
@@ -116,13 +114,9 @@ def _meeting_outcomes(gen: ScaleGenerator, meeting_rows: Sequence[tuple[int, int
                 }
 
     total = sum(len(partners) for _m, partners in attendance_plan)
-    with gen.step("programs_attendance", total) as written:
-        gen.insert_all(Attendance, attendance())
-        written.append(total)
+    gen.write_table(Attendance, attendance(), total)
     total = sum(count for _m, count in decision_plan)
-    with gen.step("programs_decision", total) as written:
-        gen.insert_all(Decision, decisions())
-        written.append(total)
+    gen.write_table(Decision, decisions(), total)
 
 
 def create_action_items(gen: ScaleGenerator) -> None:
@@ -164,6 +158,4 @@ def create_action_items(gen: ScaleGenerator) -> None:
                 "updated_at": stamp,
             }
 
-    with gen.step("programs_actionitem", total) as written:
-        gen.insert_all(ActionItem, rows())
-        written.append(total)
+    gen.write_table(ActionItem, rows(), total)

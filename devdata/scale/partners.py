@@ -256,9 +256,7 @@ def create_partners(gen: ScaleGenerator) -> None:
                 "updated_at": stamp,
             }
 
-    with gen.step("partners_partner", total) as written:
-        gen.partner_ids = gen.insert_all(Partner, rows())
-        written.append(total)
+    gen.partner_ids = gen.write_table(Partner, rows(), total)
     # Popularity: a shuffled Zipf weight per partner, so a few sit in many programmes.
     weights = [1 / (rank + 1) ** PARTNER_POPULARITY_EXPONENT for rank in range(total)]
     rng.shuffle(weights)

@@ -148,9 +148,7 @@ def add_members(gen: ScaleGenerator) -> None:
                     "updated_at": stamp,
                 }
 
-    with gen.step("programs_programpartner", total) as written:
-        gen.insert_all(ProgramPartner, rows())
-        written.append(total)
+    gen.write_table(ProgramPartner, rows(), total)
 
 
 def create_sites(gen: ScaleGenerator) -> None:
@@ -193,9 +191,7 @@ def create_sites(gen: ScaleGenerator) -> None:
                 "updated_at": stamp,
             }
 
-    with gen.step("programs_site", len(planned)) as written:
-        ids = gen.insert_all(Site, rows())
-        written.append(len(ids))
+    ids = gen.write_table(Site, rows(), len(planned))
     gen.site_names: dict[int, str] = {}
     for site_id, (_stamp, index, _village), name in zip(ids, planned, names, strict=True):
         gen.programs[index].sites.append(site_id)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collab.models import Region, SdgGoal, SdgIndicator, SdgTarget
@@ -58,6 +57,11 @@ class LabelField(serializers.CharField):
 def label(field: str) -> LabelField:
     """The Indonesian (or requested) label of choice field `field`."""
     return LabelField(field)
+
+
+def archived_flag() -> serializers.BooleanField:
+    """Whether an archivable record (programs.models.base.ArchivableModel) is archived."""
+    return serializers.BooleanField(source="is_archived", read_only=True)
 
 
 class RupiahField(serializers.IntegerField):
@@ -213,7 +217,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     program = ProgramBriefSerializer(read_only=True)
     kind_label = label("kind")
-    archived = serializers.SerializerMethodField()
+    archived = archived_flag()
     attendances = AttendanceSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
 
@@ -224,10 +228,6 @@ class MeetingSerializer(serializers.ModelSerializer):
             *("chair", "moderator", "participant_count", "summary", "archived"),
             *("attendances", "decisions"),
         ]
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_archived(self, obj: Meeting) -> bool:
-        return obj.archived_at is not None
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -272,7 +272,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     kind_label = label("kind")
     status_label = label("status")
     amount = RupiahField(read_only=True, allow_null=True)
-    archived = serializers.SerializerMethodField()
+    archived = archived_flag()
     updates = CommitmentUpdateSerializer(many=True, read_only=True)
 
     class Meta:
@@ -282,10 +282,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
             *("description", "kind", "kind_label", "amount", "starts_on", "due_on"),
             *("status", "status_label", "archived", "created_at", "updated_at", "updates"),
         ]
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_archived(self, obj: Commitment) -> bool:
-        return obj.archived_at is not None
 
 
 class CommitmentWriteSerializer(serializers.Serializer):
@@ -329,7 +325,7 @@ class AgreementSerializer(serializers.ModelSerializer):
     program = ProgramBriefSerializer(read_only=True)
     kind_label = label("kind")
     status_label = label("status")
-    archived = serializers.SerializerMethodField()
+    archived = archived_flag()
     signatories = SignatorySerializer(many=True, read_only=True)
     clauses = ClauseSerializer(many=True, read_only=True)
 
@@ -340,10 +336,6 @@ class AgreementSerializer(serializers.ModelSerializer):
             *("signed_at", "effective_from", "expires_on", "status", "status_label"),
             *("meeting", "archived", "signatories", "clauses"),
         ]
-
-    @extend_schema_field(serializers.BooleanField())
-    def get_archived(self, obj: Agreement) -> bool:
-        return obj.archived_at is not None
 
 
 # --- indicators --------------------------------------------------------------------------------

@@ -30,6 +30,11 @@ class AgreementForm(LayoutMixin, ProgramScopedForm):
     """The agreement's own fields and its signed scan (a PDF, checked by its content)."""
 
     program_scoped_fields = ("meeting",)
+    date_order = (
+        "effective_from",
+        "expires_on",
+        _("An agreement cannot expire before it takes effect."),
+    )
 
     columns = {
         "kind": "col-12 col-md-6",
@@ -87,10 +92,6 @@ class AgreementForm(LayoutMixin, ProgramScopedForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        effective_from, expires_on = cleaned.get("effective_from"), cleaned.get("expires_on")
-        if effective_from and expires_on and expires_on < effective_from:
-            # The model's constraint, beside the field rather than above the form.
-            self.add_error("expires_on", _("An agreement cannot expire before it takes effect."))
         number = (cleaned.get("number") or "").strip()
         if number and self.program is not None:
             # The unique constraint involves the programme, which is not a field of this form,
@@ -126,6 +127,7 @@ class AgreementRowForm(RowForm):
 
 
 class SignatoryForm(AgreementRowForm):
+    row_class = services.SignatoryRow
     columns = {
         "partner": "col-12 col-md-6 col-xl-3",
         "signer_name": "col-12 col-md-6 col-xl-3",
@@ -139,17 +141,6 @@ class SignatoryForm(AgreementRowForm):
         fields = ["partner", "signer_name", "signer_position", "signed_on", "order"]
         field_classes = {"partner": RowChoiceField}
         widgets = {"partner": PartnerSelect}
-
-    def row(self) -> services.SignatoryRow:
-        data = self.cleaned_data
-        return services.SignatoryRow(
-            id=self.instance.pk,
-            partner=data.get("partner"),
-            signer_name=data["signer_name"],
-            signer_position=data.get("signer_position") or "",
-            signed_on=data.get("signed_on"),
-            order=data["order"],
-        )
 
 
 class ClauseForm(AgreementRowForm):

@@ -11,41 +11,20 @@ from partners.lookups import PartnerSelect
 
 from ..lookups import ProgramSelect
 from ..models import Commitment, CommitmentUpdate
-from .program import end_not_before_start
 
 
 class CommitmentForm(ProgramScopedForm):
     program_scoped_fields = ("meeting", "site", "agreement")
+    date_order = ("starts_on", "due_on", _("A commitment cannot be due before it starts."))
 
     class Meta:
         model = Commitment
-        fields = [
-            "program",
-            "partner",
-            "title",
-            "description",
-            "kind",
-            "amount",
-            "starts_on",
-            "due_on",
-            "status",
-            "meeting",
-            "site",
-            "agreement",
-        ]
+        fields = [*Commitment.own_fields, "meeting", "site", "agreement"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "program": ProgramSelect(action=Action.COORDINATE),
             "partner": PartnerSelect,
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        # Beside the due date (the page) and under its name (the API), not above the form.
-        end_not_before_start(
-            self, "starts_on", "due_on", _("A commitment cannot be due before it starts.")
-        )
-        return cleaned
 
 
 class CommitmentCreateForm(CommitmentForm):

@@ -12,10 +12,15 @@ from collab.permissions import Action
 
 from ..lookups import ProgramSelect
 from ..models import Indicator, Measurement
-from .program import end_not_before_start
 
 
 class IndicatorForm(ProgramScopedForm):
+    date_order = (
+        "baseline_on",
+        "target_on",
+        _("The target date cannot precede the baseline date."),
+    )
+
     class Meta:
         model = Indicator
         fields = [
@@ -44,13 +49,6 @@ class IndicatorForm(ProgramScopedForm):
             self.fields[name].localize = True
             self.fields[name].widget.is_localized = True
             self.fields[name].widget.attrs["inputmode"] = "decimal"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        end_not_before_start(
-            self, "baseline_on", "target_on", _("The target date cannot precede the baseline date.")
-        )
-        return cleaned
 
 
 class IndicatorCreateForm(IndicatorForm):

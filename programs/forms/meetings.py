@@ -29,7 +29,6 @@ from partners.models import Contact
 from ..lookups import ProgramSelect
 from ..models import ActionItem, Attendance, Commitment, Decision, Meeting, Program
 from ..services import meetings as services
-from .program import end_not_before_start
 
 
 class ActionItemForm(ProgramScopedForm):
@@ -64,6 +63,7 @@ class ActionItemCreateForm(ActionItemForm):
 
 
 class MeetingForm(LayoutMixin, ProgramScopedForm):
+    date_order = ("starts_on", "ends_on", _("A meeting cannot end before it starts."))
     columns = {
         "kind": "col-12 col-md-4",
         "title": "col-12 col-md-8",
@@ -90,13 +90,6 @@ class MeetingForm(LayoutMixin, ProgramScopedForm):
             "summary",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        end_not_before_start(
-            self, "starts_on", "ends_on", _("A meeting cannot end before it starts.")
-        )
-        return cleaned
 
     def meeting_fields(self) -> dict[str, Any]:
         """The cleaned values of the meeting's own fields, for programs.services.meetings."""
@@ -132,6 +125,7 @@ class ContactChoiceField(RowChoiceField):
 
 
 class AttendanceRowForm(MeetingRowForm):
+    row_class = services.AttendanceRow
     columns = {
         "partner": "col-12 col-lg-4",
         "contact": "col-12 col-lg-4",
@@ -155,17 +149,9 @@ class AttendanceRowForm(MeetingRowForm):
             self.add_error("contact", _("Choose a representative of this organisation."))
         return cleaned
 
-    def row(self) -> services.AttendanceRow:
-        data = self.cleaned_data
-        return services.AttendanceRow(
-            id=self.instance.pk,
-            partner=data["partner"],
-            contact=data.get("contact"),
-            role=data.get("role") or "",
-        )
-
 
 class DecisionRowForm(MeetingRowForm):
+    row_class = services.DecisionRow
     columns = {"number": "col-5 col-sm-3 col-md-2 col-lg-1", "text": "col-12 col-sm-9 col-md-10"}
 
     class Meta:
@@ -181,12 +167,10 @@ class DecisionRowForm(MeetingRowForm):
         number.validators.append(MinValueValidator(1))
         number.widget.attrs.update(min=1, placeholder=_("auto"))
 
-    def row(self) -> services.DecisionRow:
-        data = self.cleaned_data
-        return services.DecisionRow(id=self.instance.pk, number=data["number"], text=data["text"])
-
 
 class ActionItemRowForm(MeetingRowForm):
+    row_class = services.ActionItemRow
+    date_order = ("starts_on", "due_on", _("An action item cannot be due before it starts."))
     columns = {
         "title": "col-12 col-lg-3",
         "responsible": "col-12 col-md-6 col-lg-3",
@@ -201,26 +185,10 @@ class ActionItemRowForm(MeetingRowForm):
         field_classes = {"responsible": RowChoiceField}
         widgets = {"responsible": PartnerSelect}
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        end_not_before_start(
-            self, "starts_on", "due_on", _("An action item cannot be due before it starts.")
-        )
-        return cleaned
-
-    def row(self) -> services.ActionItemRow:
-        data = self.cleaned_data
-        return services.ActionItemRow(
-            id=self.instance.pk,
-            title=data["title"],
-            responsible=data.get("responsible"),
-            starts_on=data.get("starts_on"),
-            due_on=data.get("due_on"),
-            status=data["status"],
-        )
-
 
 class CommitmentRowForm(MeetingRowForm):
+    row_class = services.CommitmentRow
+    date_order = ("starts_on", "due_on", _("A commitment cannot be due before it starts."))
     columns = {
         "partner": "col-12 col-md-6 col-lg-3",
         "title": "col-12 col-md-6 col-lg-5",
@@ -244,27 +212,10 @@ class CommitmentRowForm(MeetingRowForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        end_not_before_start(
-            self, "starts_on", "due_on", _("A commitment cannot be due before it starts.")
-        )
         amount = cleaned.get("amount")
         if amount is not None and amount < 0:
             self.add_error("amount", _("An amount cannot be negative."))
         return cleaned
-
-    def row(self) -> services.CommitmentRow:
-        data = self.cleaned_data
-        return services.CommitmentRow(
-            id=self.instance.pk,
-            partner=data["partner"],
-            title=data["title"],
-            kind=data["kind"],
-            status=data["status"],
-            amount=data.get("amount"),
-            starts_on=data.get("starts_on"),
-            due_on=data.get("due_on"),
-            site=data.get("site"),
-        )
 
 
 class AttendanceFormSet(RowFormSet):

@@ -1,4 +1,4 @@
-"""Forms of the programme itself: its sites, and a check the other concepts' forms share."""
+"""Forms of the programme itself: its sites, and the region field other forms share."""
 
 from __future__ import annotations
 
@@ -11,14 +11,6 @@ from collab.permissions import Action
 
 from ..lookups import ProgramSelect
 from ..models import Site
-
-
-def end_not_before_start(form: forms.BaseForm, start: str, end: str, message: str) -> None:
-    """The model's constraint, but as an error beside the end field instead of above the form."""
-    starts_on = form.cleaned_data.get(start)
-    ends_on = form.cleaned_data.get(end)
-    if starts_on and ends_on and ends_on < starts_on:
-        form.add_error(end, message)
 
 
 class RegionCodeField(forms.ModelChoiceField):

@@ -77,6 +77,19 @@ class Commitment(TimestampedModel, ArchivableModel):
 
     program_path = "program"  # rights follow the programme (collab.permissions)
     history_label_field = "title"  # names its rows in history (collab.history)
+    # What a person fills in, in this order: the form (which adds the links to the meeting, site
+    # and agreement) and the spreadsheet import.
+    own_fields = (
+        "program",
+        "partner",
+        "title",
+        "description",
+        "kind",
+        "amount",
+        "starts_on",
+        "due_on",
+        "status",
+    )
 
     Status = CommitmentStatus
 

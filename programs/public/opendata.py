@@ -27,9 +27,25 @@ from django.utils.translation import gettext_lazy as _
 
 from collab.columns import AMOUNT, Column, ColumnSpec
 from collab.exports import JoinedText, count_of
-from partners.models import PartnerKind, Pillar
+from partners.models import PartnerKind
 
-from ..exports import signatory_text
+from ..exports import (
+    AGREEMENT_DATES,
+    DESCRIPTION,
+    ENDS_ON,
+    MEETING_PEOPLE,
+    PARTNER,
+    PILLAR,
+    SITE_REASONS,
+    SITE_REGION_CODE,
+    SITE_REGION_NAME,
+    STARTS_ON,
+    kind,
+    programme,
+    sdg_codes,
+    signatory_text,
+    status,
+)
 from ..models import (
     ActionItem,
     Agreement,
@@ -61,19 +77,9 @@ def _public_agreement_title() -> Case:
 
 
 def _programs(queryset: QuerySet) -> QuerySet:
-    goals = (
-        Program.sdg_goals.through.objects.filter(program_id=OuterRef("pk"))
-        .order_by("sdggoal__number")
-        .values("sdggoal__code")
-    )
-    targets = (
-        Program.sdg_targets.through.objects.filter(program_id=OuterRef("pk"))
-        .order_by("sdgtarget__order")
-        .values("sdgtarget__code")
-    )
     return queryset.annotate(
-        open_goals=JoinedText(goals, ", "),
-        open_targets=JoinedText(targets, ", "),
+        open_goals=sdg_codes(Program.sdg_goals.through, "sdggoal", "number"),
+        open_targets=sdg_codes(Program.sdg_targets.through, "sdgtarget", "order"),
         open_partners=count_of(ProgramPartner.objects.all(), "program"),
     )
 
@@ -142,13 +148,13 @@ DATASETS: tuple[Dataset, ...] = (
             columns=(
                 Column("name", _("Name")),
                 Column("slug", _("Short name (slug)")),
-                Column("status", _("Status"), choices=Program.Status.choices),
-                Column("starts_on", _("Starts on")),
-                Column("ends_on", _("Ends on")),
+                status(Program.Status.choices),
+                STARTS_ON,
+                ENDS_ON,
                 Column("sdg_goals", _("SDG goals"), source="open_goals"),
                 Column("sdg_targets", _("SDG targets"), source="open_targets"),
                 Column("partner_roles", _("Partner roles"), source="open_partners"),
-                Column("description", _("Description")),
+                DESCRIPTION,
                 Column(
                     "url",
                     _("Programme page"),
@@ -168,10 +174,10 @@ DATASETS: tuple[Dataset, ...] = (
         ColumnSpec(
             filename="mitra",
             columns=(
-                Column("programme", _("Programme"), source="program__name"),
-                Column("partner", _("Partner"), source="partner__name"),
+                programme(),
+                PARTNER,
                 Column("acronym", _("Acronym"), source="partner__acronym"),
-                Column("pillar", _("Pillar"), source="partner__pillar", choices=Pillar.choices),
+                PILLAR,
                 Column("kind", _("Kind"), source="partner__kind", choices=PartnerKind.choices),
                 Column("role", _("Role"), choices=ProgramPartner.Role.choices),
                 Column("joined_on", _("Joined on")),
@@ -192,12 +198,11 @@ DATASETS: tuple[Dataset, ...] = (
             filename="lokasi",
             columns=(
                 Column("name", _("Name")),
-                Column("programme", _("Programme"), source="program__name"),
-                Column("region_code", _("Region code"), source="region__code"),
-                Column("region", _("Region"), source="region__name"),
-                Column("status", _("Status"), choices=Site.Status.choices),
-                Column("rationale", _("Why this site")),
-                Column("priority_issues", _("Priority issues")),
+                programme(),
+                SITE_REGION_CODE,
+                SITE_REGION_NAME,
+                status(Site.Status.choices),
+                *SITE_REASONS,
                 _program_link(),
             ),
         ),
@@ -210,14 +215,12 @@ DATASETS: tuple[Dataset, ...] = (
             filename="rapat",
             columns=(
                 Column("title", _("Title")),
-                Column("programme", _("Programme"), source="program__name"),
-                Column("kind", _("Kind"), choices=Meeting.Kind.choices),
-                Column("starts_on", _("Starts on")),
-                Column("ends_on", _("Ends on")),
+                programme(),
+                kind(Meeting.Kind.choices),
+                STARTS_ON,
+                ENDS_ON,
                 Column("venue", _("Venue")),
-                Column("chair", _("Chair")),
-                Column("moderator", _("Moderator")),
-                Column("participants", _("Number of participants"), source="participant_count"),
+                *MEETING_PEOPLE,
                 Column("organisations", _("Attending organisations"), source="open_organisations"),
                 Column("decisions", _("Number of decisions"), source="open_decisions"),
                 Column("summary", _("Summary")),
@@ -233,7 +236,7 @@ DATASETS: tuple[Dataset, ...] = (
         ColumnSpec(
             filename="keputusan",
             columns=(
-                Column("programme", _("Programme"), source="meeting__program__name"),
+                programme("meeting__program__name"),
                 Column("meeting", _("Meeting"), source="meeting__title"),
                 Column("meeting_date", _("Meeting date"), source="meeting__starts_on"),
                 Column("number", _("Number")),
@@ -256,13 +259,13 @@ DATASETS: tuple[Dataset, ...] = (
             filename="rencana-kerja",
             columns=(
                 Column("title", _("Title")),
-                Column("programme", _("Programme"), source="program__name"),
+                programme(),
                 Column("meeting", _("Meeting"), source="open_meeting"),
                 Column("responsible", _("Responsible"), source="responsible__name"),
-                Column("starts_on", _("Starts on")),
+                STARTS_ON,
                 Column("due_on", _("Due on")),
-                Column("status", _("Status"), choices=ActionItem.Status.choices),
-                Column("description", _("Description")),
+                status(ActionItem.Status.choices),
+                DESCRIPTION,
                 _program_link(),
             ),
             annotate=_action_items,
@@ -276,18 +279,18 @@ DATASETS: tuple[Dataset, ...] = (
             filename="komitmen",
             columns=(
                 Column("title", _("Title")),
-                Column("programme", _("Programme"), source="program__name"),
-                Column("partner", _("Partner"), source="partner__name"),
-                Column("pillar", _("Pillar"), source="partner__pillar", choices=Pillar.choices),
-                Column("kind", _("Kind"), choices=Commitment.Kind.choices),
+                programme(),
+                PARTNER,
+                PILLAR,
+                kind(Commitment.Kind.choices),
                 Column("amount", _("Amount (Rp)"), kind=AMOUNT),
-                Column("starts_on", _("Starts on")),
+                STARTS_ON,
                 Column("due_on", _("Due on")),
-                Column("status", _("Status"), choices=Commitment.Status.choices),
+                status(Commitment.Status.choices),
                 Column("meeting", _("Meeting"), source="open_meeting"),
                 Column("site", _("Site"), source="site__name"),
                 Column("agreement", _("Agreement"), source="open_agreement"),
-                Column("description", _("Description")),
+                DESCRIPTION,
                 _program_link(),
             ),
             annotate=_commitments,
@@ -302,13 +305,10 @@ DATASETS: tuple[Dataset, ...] = (
             columns=(
                 Column("number", _("Number")),
                 Column("title", _("Title")),
-                Column("kind", _("Kind"), choices=Agreement.Kind.choices),
-                Column("programme", _("Programme"), source="program__name"),
-                Column("status", _("Status"), choices=Agreement.Status.choices),
-                Column("signed_on", _("Signed on")),
-                Column("signed_at", _("Signed at")),
-                Column("effective_from", _("Effective from")),
-                Column("expires_on", _("Expires on")),
+                kind(Agreement.Kind.choices),
+                programme(),
+                status(Agreement.Status.choices),
+                *AGREEMENT_DATES,
                 Column("signatories", _("Signatories"), source="open_signatories"),
                 Column("clauses", _("Number of clauses"), source="open_clauses"),
                 Column("meeting", _("Meeting"), source="open_meeting"),
@@ -327,7 +327,7 @@ DATASETS: tuple[Dataset, ...] = (
             filename="indikator",
             columns=(
                 Column("name", _("Name")),
-                Column("programme", _("Programme"), source="program__name"),
+                programme(),
                 Column("sdg_indicator", _("SDG indicator"), source="sdg_indicator__code"),
                 Column("unit", _("Unit")),
                 Column("direction", _("Direction"), choices=Indicator.Direction.choices),
@@ -347,7 +347,7 @@ DATASETS: tuple[Dataset, ...] = (
             filename="pengukuran",
             columns=(
                 Column("indicator", _("Indicator"), source="indicator__name"),
-                Column("programme", _("Programme"), source="indicator__program__name"),
+                programme("indicator__program__name"),
                 Column("measured_on", _("Measured on")),
                 Column("value", _("Value")),
                 Column("unit", _("Unit"), source="indicator__unit"),

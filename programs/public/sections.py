@@ -36,6 +36,11 @@ PARTNER_LIMIT = 100
 PARTNER_FIELDS = ("id", "name", "acronym", "pillar", "kind")
 
 
+def with_partner(rows: models.QuerySet, *fields: str) -> models.QuerySet:
+    """`rows` with their partner, reading only their `fields` and the partner's PARTNER_FIELDS."""
+    return rows.select_related("partner").only(*fields, *(f"partner__{f}" for f in PARTNER_FIELDS))
+
+
 def bounded(queryset: models.QuerySet, limit: int = LIMIT) -> dict[str, Any]:
     rows = list(queryset[: limit + 1])
     return {"rows": rows[:limit], "more": len(rows) > limit}
@@ -54,11 +59,10 @@ def program_sections(program: Program) -> dict[str, Any]:
     """The public programme page: partners by pillar, sites, meetings, work plan, commitments,
     agreements and indicators."""
     memberships = list(
-        ProgramPartner.objects.public()
-        .filter(program=program)
-        .select_related("partner")
-        .only("id", "role", "joined_on", "program_id", *(f"partner__{f}" for f in PARTNER_FIELDS))
-        .order_by("partner__name", "role", "id")[: PARTNER_LIMIT + 1]
+        with_partner(
+            ProgramPartner.objects.public().filter(program=program),
+            *("id", "role", "joined_on", "program_id"),
+        ).order_by("partner__name", "role", "id")[: PARTNER_LIMIT + 1]
     )
     more_partners = len(memberships) > PARTNER_LIMIT
     memberships = memberships[:PARTNER_LIMIT]
@@ -141,11 +145,9 @@ def meeting_sections(meeting: Meeting) -> dict[str, Any]:
         "decisions": list(Decision.objects.public().filter(meeting=meeting).order_by("number")),
         "organisations": [
             attendance.partner
-            for attendance in Attendance.objects.public()
-            .filter(meeting=meeting)
-            .select_related("partner")
-            .only("id", "meeting_id", *(f"partner__{f}" for f in PARTNER_FIELDS))
-            .order_by("partner__name")
+            for attendance in with_partner(
+                Attendance.objects.public().filter(meeting=meeting), "id", "meeting_id"
+            ).order_by("partner__name")
         ],
         "agreements": list(
             Agreement.objects.public().filter(meeting=meeting).order_by("-signed_on", "-id")
@@ -157,19 +159,10 @@ def agreement_sections(agreement: Agreement) -> dict[str, Any]:
     """The public agreement page: signatories and every clause in reading order."""
     return {
         "signatories": list(
-            Signatory.objects.public()
-            .filter(agreement=agreement)
-            .select_related("partner")
-            .only(
-                "id",
-                "agreement_id",
-                "signer_name",
-                "signer_position",
-                "signed_on",
-                "order",
-                *(f"partner__{f}" for f in PARTNER_FIELDS),
-            )
-            .order_by("order", "id")
+            with_partner(
+                Signatory.objects.public().filter(agreement=agreement),
+                *("id", "agreement_id", "signer_name", "signer_position", "signed_on", "order"),
+            ).order_by("order", "id")
         ),
         "clauses": list(Clause.objects.public().filter(agreement=agreement).order_by("order")),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
@@ -35,39 +35,38 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class ProgramSitemap(LatestFromAggregate):
+class PublicSitemap(LatestFromAggregate):
+    """The public records of `model` (its QuerySet's `public()`), each at the page `url_name`
+    named by its `url_field`."""
+
+    model: ClassVar[Any]
+    url_name: ClassVar[str]
+    url_field: ClassVar[str] = "pk"
+
+    def items(self) -> QuerySet:
+        fields = (self.url_field, self.lastmod_field)
+        return self.model.objects.public().order_by("pk").only(*fields)
+
+    def location(self, item: Any) -> str:
+        return reverse(self.url_name, args=[getattr(item, self.url_field)])
+
+
+class ProgramSitemap(PublicSitemap):
+    model, url_name, url_field = Program, "public:program_detail", "slug"
     changefreq = "weekly"
     priority = 0.8
 
-    def items(self) -> QuerySet:
-        return Program.objects.public().order_by("pk").only("slug", "updated_at")
 
-    def location(self, item: Program) -> str:
-        return reverse("public:program_detail", args=[item.slug])
+class MeetingSitemap(PublicSitemap):
+    model, url_name = Meeting, "public:meeting_detail"
 
 
-class MeetingSitemap(LatestFromAggregate):
-    def items(self) -> QuerySet:
-        return Meeting.objects.public().order_by("pk").only("pk", "updated_at")
-
-    def location(self, item: Meeting) -> str:
-        return reverse("public:meeting_detail", args=[item.pk])
+class AgreementSitemap(PublicSitemap):
+    model, url_name = Agreement, "public:agreement_detail"
 
 
-class AgreementSitemap(LatestFromAggregate):
-    def items(self) -> QuerySet:
-        return Agreement.objects.public().order_by("pk").only("pk", "updated_at")
-
-    def location(self, item: Agreement) -> str:
-        return reverse("public:agreement_detail", args=[item.pk])
-
-
-class PartnerSitemap(LatestFromAggregate):
-    def items(self) -> QuerySet:
-        return Partner.objects.public().order_by("pk").only("pk", "updated_at")
-
-    def location(self, item: Partner) -> str:
-        return reverse("public:partner_detail", args=[item.pk])
+class PartnerSitemap(PublicSitemap):
+    model, url_name = Partner, "public:partner_detail"
 
 
 SITEMAPS = {

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -222,15 +222,25 @@ def save_agreement(
     return record
 
 
-def _save_signatories(agreement: Agreement, rows: Sequence[SignatoryRow]) -> None:
-    current = {row.pk: row for row in Signatory.objects.filter(agreement=agreement)}
+def _current_rows(
+    queryset: QuerySet, rows: Sequence[SignatoryRow] | Sequence[ClauseRow], part: str, gone: str
+) -> dict[int, Any]:
+    """The agreement's stored rows by pk; a submitted row naming one that is no longer there
+    (removed by someone else meanwhile) is refused with the message `gone`."""
+    current = {record.pk: record for record in queryset}
     for index, row in enumerate(rows):
         if row.id is not None and row.id not in current:
-            raise AgreementInvalid(
-                "signatories",
-                index,
-                ValidationError(_("This signatory was removed meanwhile. Reload the page.")),
-            )
+            raise AgreementInvalid(part, index, ValidationError(gone))
+    return current
+
+
+def _save_signatories(agreement: Agreement, rows: Sequence[SignatoryRow]) -> None:
+    current = _current_rows(
+        Signatory.objects.filter(agreement=agreement),
+        rows,
+        "signatories",
+        _("This signatory was removed meanwhile. Reload the page."),
+    )
     kept = {row.id for row in rows}
     for pk, signatory in current.items():
         if pk not in kept:
@@ -263,14 +273,12 @@ def _save_clauses(agreement: Agreement, rows: Sequence[ClauseRow]) -> None:
     if errors:
         index = min(errors)
         raise AgreementInvalid("clauses", index, ValidationError(errors[index]))
-    current = {clause.pk: clause for clause in Clause.objects.filter(agreement=agreement)}
-    for index, row in enumerate(rows):
-        if row.id is not None and row.id not in current:
-            raise AgreementInvalid(
-                "clauses",
-                index,
-                ValidationError(_("This clause was removed meanwhile. Reload the page.")),
-            )
+    current = _current_rows(
+        Clause.objects.filter(agreement=agreement),
+        rows,
+        "clauses",
+        _("This clause was removed meanwhile. Reload the page."),
+    )
     kept = {row.id for row in rows if row.id is not None}
     removed = set(current) - kept
 

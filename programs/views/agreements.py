@@ -18,27 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from collab import views as generic
 from collab.files import private_file_response
 from collab.permissions import Action
-from collab.views import (
-    ObjectArchiveView,
-    ObjectCreateView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
-    RightsMixin,
-    RowFormsetsMixin,
-    fetch_for,
-)
 
 from .. import exports, filtersets
 from ..forms import agreements as forms
 from ..models import Agreement, Clause
+from . import IN_PROGRAM
 
 logger = logging.getLogger(__name__)
 
 
-class AgreementListView(ObjectListView):
+class AgreementListView(generic.ObjectListView):
     queryset = Agreement.objects.for_list()
     filterset_class = filtersets.AgreementFilterSet
     columns = exports.AGREEMENT_COLUMNS
@@ -48,7 +40,7 @@ class AgreementListView(ObjectListView):
     extra_context = {"list_title": _("Agreements")}
 
 
-class AgreementDetailView(ObjectDetailView):
+class AgreementDetailView(generic.ObjectDetailView):
     # Longer than a declaration: the clauses shown as an outline (clause_outline).
     queryset = Agreement.objects.for_detail()
     history_children = ("signatories", "clauses")
@@ -94,7 +86,7 @@ def clause_outline(clauses: Iterable[Clause]) -> list[OutlineEntry]:
     return outline
 
 
-class AgreementFormMixin(RowFormsetsMixin):
+class AgreementFormMixin(generic.RowFormsetsMixin):
     """The agreement with its signatories, clauses and signed scan, saved all or nothing.
     Longer than a declaration: the row formsets and their save, shared by create and edit."""
 
@@ -108,18 +100,18 @@ class AgreementFormMixin(RowFormsetsMixin):
         return forms.save_agreement_forms(user=user, form=form, formsets=formsets)
 
 
-class AgreementCreateView(AgreementFormMixin, ObjectCreateView):
+class AgreementCreateView(AgreementFormMixin, generic.ObjectCreateView):
     model = Agreement
     extra_context = {"form_title": _("Add an agreement")}
 
 
-class AgreementEditView(AgreementFormMixin, ObjectEditView):
+class AgreementEditView(AgreementFormMixin, generic.ObjectEditView):
     queryset = Agreement.objects.all()
     extra_context = {"form_title": _("Edit agreement")}
     version_children = tuple(forms.AGREEMENT_FORMSETS)
 
 
-class AgreementArchiveView(ObjectArchiveView):
+class AgreementArchiveView(generic.ObjectArchiveView):
     queryset = Agreement.objects.all()
 
 
@@ -132,7 +124,7 @@ def document_filename(agreement: Agreement) -> str:
     return f"{safe or f'agreement-{agreement.pk}'}.pdf"
 
 
-class AgreementDocumentView(RightsMixin, View):
+class AgreementDocumentView(generic.RightsMixin, View):
     """The signed scan, served only through the rights chokepoint (the files have no URL).
     Longer than a declaration: a file from storage, which may be missing, not a page."""
 
@@ -140,7 +132,7 @@ class AgreementDocumentView(RightsMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         with_scan = Agreement.objects.exclude(document="")
-        agreement = fetch_for(request.user, with_scan, Action.VIEW, pk=pk)
+        agreement = generic.fetch_for(request.user, with_scan, Action.VIEW, pk=pk)
         try:
             return private_file_response(
                 Path(agreement.document.storage.path(agreement.document.name)),
@@ -152,7 +144,7 @@ class AgreementDocumentView(RightsMixin, View):
             raise Http404(_("Not found.")) from None
 
 
-class AgreementPrintView(ObjectDetailView):
+class AgreementPrintView(generic.ObjectDetailView):
     """The agreement record laid out for A4 paper, in the interface language. Longer than a
     declaration: the clause outline, the record's address and the day it was printed."""
 
@@ -168,28 +160,17 @@ class AgreementPrintView(ObjectDetailView):
 
 
 urlpatterns = [
-    path(
-        "programs/<slug:slug>/agreements/new/",
-        AgreementCreateView.as_view(),
-        name="agreement_create",
-    ),
-    path("agreements/", AgreementListView.as_view(), name="agreement_list"),
-    path("agreements/<int:pk>/", AgreementDetailView.as_view(), name="agreement_detail"),
-    path("agreements/<int:pk>/edit/", AgreementEditView.as_view(), name="agreement_edit"),
-    path(
-        "agreements/<int:pk>/archive/",
-        AgreementArchiveView.as_view(),
-        name="agreement_archive",
+    *generic.record_urls(
+        "agreements",
+        AgreementCreateView,
+        AgreementListView,
+        AgreementDetailView,
+        AgreementEditView,
+        AgreementArchiveView,
+        parent=IN_PROGRAM,
     ),
     path(
-        "agreements/<int:pk>/unarchive/",
-        AgreementArchiveView.as_view(archive=False),
-        name="agreement_unarchive",
-    ),
-    path(
-        "agreements/<int:pk>/document/",
-        AgreementDocumentView.as_view(),
-        name="agreement_document",
+        "agreements/<int:pk>/document/", AgreementDocumentView.as_view(), name="agreement_document"
     ),
     path("agreements/<int:pk>/print/", AgreementPrintView.as_view(), name="agreement_print"),
 ]

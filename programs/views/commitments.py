@@ -7,24 +7,18 @@ from typing import Any
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from collab import views as generic
 from collab.permissions import Action
-from collab.views import (
-    ChildCreateView,
-    ObjectArchiveView,
-    ObjectCreateView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
-)
 
 from .. import exports, filtersets
 from ..forms import commitments as forms
 from ..models import Commitment, CommitmentUpdate
 from ..models.commitments import CommitmentTally
 from ..services import commitments as services
+from . import IN_PROGRAM
 
 
-class CommitmentListView(ObjectListView):
+class CommitmentListView(generic.ObjectListView):
     # Longer than a declaration: its count comes from the maintained tallies (known_count).
     queryset = Commitment.objects.for_list()
     filterset_class = filtersets.CommitmentFilterSet
@@ -43,30 +37,30 @@ class CommitmentListView(ObjectListView):
         return tallies.total(program=chosen.get("program"), status=chosen.get("status"))
 
 
-class CommitmentDetailView(ObjectDetailView):
+class CommitmentDetailView(generic.ObjectDetailView):
     queryset = Commitment.objects.for_detail()
     history_children = ("updates",)
 
 
-class CommitmentCreateView(ObjectCreateView):
+class CommitmentCreateView(generic.ObjectCreateView):
     model = Commitment
     form_class = forms.CommitmentCreateForm
     extra_context = {"form_title": _("Add a commitment")}
     success_message = _("The commitment was saved.")
 
 
-class CommitmentEditView(ObjectEditView):
+class CommitmentEditView(generic.ObjectEditView):
     queryset = Commitment.objects.all()
     form_class = forms.CommitmentForm
     extra_context = {"form_title": _("Edit commitment")}
     success_message = _("The commitment was saved.")
 
 
-class CommitmentArchiveView(ObjectArchiveView):
+class CommitmentArchiveView(generic.ObjectArchiveView):
     queryset = Commitment.objects.all()
 
 
-class CommitmentUpdateCreateView(ChildCreateView):
+class CommitmentUpdateCreateView(generic.ChildCreateView):
     """Add a progress entry to a commitment. Longer than a declaration: the form starts from the
     commitment's status and latest progress, and the service also moves the commitment."""
 
@@ -89,23 +83,14 @@ class CommitmentUpdateCreateView(ChildCreateView):
 
 
 urlpatterns = [
-    path(
-        "programs/<slug:slug>/commitments/new/",
-        CommitmentCreateView.as_view(),
-        name="commitment_create",
-    ),
-    path("commitments/", CommitmentListView.as_view(), name="commitment_list"),
-    path("commitments/<int:pk>/", CommitmentDetailView.as_view(), name="commitment_detail"),
-    path("commitments/<int:pk>/edit/", CommitmentEditView.as_view(), name="commitment_edit"),
-    path(
-        "commitments/<int:pk>/archive/",
-        CommitmentArchiveView.as_view(),
-        name="commitment_archive",
-    ),
-    path(
-        "commitments/<int:pk>/unarchive/",
-        CommitmentArchiveView.as_view(archive=False),
-        name="commitment_unarchive",
+    *generic.record_urls(
+        "commitments",
+        CommitmentCreateView,
+        CommitmentListView,
+        CommitmentDetailView,
+        CommitmentEditView,
+        CommitmentArchiveView,
+        parent=IN_PROGRAM,
     ),
     path(
         "commitments/<int:pk>/updates/new/",

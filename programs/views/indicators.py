@@ -7,19 +7,20 @@ from typing import Any
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from collab import views as generic
 from collab.charts import Point
-from collab.views import ChildCreateView, ObjectCreateView, ObjectDetailView, ObjectEditView
 
 from .. import followup
 from ..forms import indicators as forms
 from ..models import Indicator
+from . import IN_PROGRAM
 
 
 def indicator_url(indicator: Indicator) -> str:
     return reverse("programs:indicator_detail", args=[indicator.pk])
 
 
-class IndicatorDetailView(ObjectDetailView):
+class IndicatorDetailView(generic.ObjectDetailView):
     # Longer than a declaration: the result and its chart, from the measurements.
     queryset = Indicator.objects.for_detail()
     history_children = ("measurements",)
@@ -41,21 +42,21 @@ class IndicatorFormMixin:
         return indicator_url(self.object)  # type: ignore[attr-defined]
 
 
-class IndicatorCreateView(IndicatorFormMixin, ObjectCreateView):
+class IndicatorCreateView(IndicatorFormMixin, generic.ObjectCreateView):
     model = Indicator
     form_class = forms.IndicatorCreateForm
     extra_context = {"form_title": _("Add an indicator")}
     success_message = _("The indicator was saved.")
 
 
-class IndicatorEditView(IndicatorFormMixin, ObjectEditView):
+class IndicatorEditView(IndicatorFormMixin, generic.ObjectEditView):
     queryset = Indicator.objects.all()
     form_class = forms.IndicatorForm
     extra_context = {"form_title": _("Edit indicator")}
     success_message = _("The indicator was saved.")
 
 
-class MeasurementCreateView(ChildCreateView):
+class MeasurementCreateView(generic.ChildCreateView):
     # Longer than a declaration: an indicator has no get_absolute_url (see IndicatorFormMixin).
     parent_queryset = Indicator.objects.all()
     parent_field = "indicator"
@@ -68,13 +69,9 @@ class MeasurementCreateView(ChildCreateView):
 
 
 urlpatterns = [
-    path(
-        "programs/<slug:slug>/indicators/new/",
-        IndicatorCreateView.as_view(),
-        name="indicator_create",
+    *generic.record_urls(
+        "indicators", IndicatorCreateView, IndicatorDetailView, IndicatorEditView, parent=IN_PROGRAM
     ),
-    path("indicators/<int:pk>/", IndicatorDetailView.as_view(), name="indicator_detail"),
-    path("indicators/<int:pk>/edit/", IndicatorEditView.as_view(), name="indicator_edit"),
     path(
         "indicators/<int:pk>/measurements/new/",
         MeasurementCreateView.as_view(),

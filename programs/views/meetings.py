@@ -7,31 +7,24 @@ from typing import Any
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from collab import views as generic
 from collab.permissions import Action
-from collab.views import (
-    ObjectActionView,
-    ObjectArchiveView,
-    ObjectCreateView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
-    RowFormsetsMixin,
-)
 from partners.models import Contact
 
 from .. import exports, filtersets
 from ..forms import meetings as forms
 from ..models import ActionItem, Meeting, Program
+from . import IN_PROGRAM
 
 
-class MeetingListView(ObjectListView):
+class MeetingListView(generic.ObjectListView):
     queryset = Meeting.objects.for_list()
     filterset_class = filtersets.MeetingFilterSet
     columns = exports.MEETING_COLUMNS
     extra_context = {"list_title": _("Meetings")}
 
 
-class MeetingDetailView(ObjectDetailView):
+class MeetingDetailView(generic.ObjectDetailView):
     # Longer than a declaration: representatives are personal data (show_contacts).
     queryset = Meeting.objects.for_detail()
     history_children = ("attendances", "decisions")
@@ -51,7 +44,7 @@ class MeetingDetailView(ObjectDetailView):
         return () if self.show_contacts() else ("programs.attendance.contact",)
 
 
-class MeetingFormMixin(RowFormsetsMixin):
+class MeetingFormMixin(generic.RowFormsetsMixin):
     """The meeting with attendance, decisions, action items and commitments, in one form.
     Longer than a declaration: the row formsets and their save, shared by create and edit."""
 
@@ -66,25 +59,25 @@ class MeetingFormMixin(RowFormsetsMixin):
         return forms.save_meeting_forms(program=program, user=user, form=form, formsets=formsets)
 
 
-class MeetingCreateView(MeetingFormMixin, ObjectCreateView):
+class MeetingCreateView(MeetingFormMixin, generic.ObjectCreateView):
     model = Meeting
     extra_context = {"form_title": _("Record a meeting")}
 
 
-class MeetingEditView(MeetingFormMixin, ObjectEditView):
+class MeetingEditView(MeetingFormMixin, generic.ObjectEditView):
     queryset = Meeting.objects.all()
     extra_context = {"form_title": _("Edit meeting")}
     version_children = tuple(forms.MEETING_FORMSETS)
 
 
-class MeetingArchiveView(ObjectArchiveView):
+class MeetingArchiveView(generic.ObjectArchiveView):
     queryset = Meeting.objects.all()
 
 
 # --- work plan (action items) ------------------------------------------------------------------
 
 
-class ActionItemListView(ObjectListView):
+class ActionItemListView(generic.ObjectListView):
     queryset = ActionItem.objects.for_list()
     filterset_class = filtersets.ActionItemFilterSet
     columns = exports.ACTION_ITEM_COLUMNS
@@ -102,21 +95,21 @@ class ActionItemFormMixin:
         return work_plan_url(self.object.program)  # type: ignore[attr-defined]
 
 
-class ActionItemCreateView(ActionItemFormMixin, ObjectCreateView):
+class ActionItemCreateView(ActionItemFormMixin, generic.ObjectCreateView):
     model = ActionItem
     form_class = forms.ActionItemCreateForm
     extra_context = {"form_title": _("Add an action item")}
     success_message = _("The action item was saved.")
 
 
-class ActionItemEditView(ActionItemFormMixin, ObjectEditView):
+class ActionItemEditView(ActionItemFormMixin, generic.ObjectEditView):
     queryset = ActionItem.objects.all()
     form_class = forms.ActionItemForm
     extra_context = {"form_title": _("Edit action item")}
     success_message = _("The action item was saved.")
 
 
-class ActionItemDoneView(ObjectActionView):
+class ActionItemDoneView(generic.ObjectActionView):
     """Mark an action item done; then back where the button was (`next`), else the work plan.
     Longer than a declaration: the change itself."""
 
@@ -133,22 +126,17 @@ class ActionItemDoneView(ObjectActionView):
 
 
 urlpatterns = [
-    path("programs/<slug:slug>/meetings/new/", MeetingCreateView.as_view(), name="meeting_create"),
-    path(
-        "programs/<slug:slug>/actions/new/",
-        ActionItemCreateView.as_view(),
-        name="actionitem_create",
+    *generic.record_urls(
+        "meetings",
+        MeetingCreateView,
+        MeetingListView,
+        MeetingDetailView,
+        MeetingEditView,
+        MeetingArchiveView,
+        parent=IN_PROGRAM,
     ),
-    path("meetings/", MeetingListView.as_view(), name="meeting_list"),
-    path("meetings/<int:pk>/", MeetingDetailView.as_view(), name="meeting_detail"),
-    path("meetings/<int:pk>/edit/", MeetingEditView.as_view(), name="meeting_edit"),
-    path("meetings/<int:pk>/archive/", MeetingArchiveView.as_view(), name="meeting_archive"),
-    path(
-        "meetings/<int:pk>/unarchive/",
-        MeetingArchiveView.as_view(archive=False),
-        name="meeting_unarchive",
+    *generic.record_urls(
+        "actions", ActionItemCreateView, ActionItemListView, ActionItemEditView, parent=IN_PROGRAM
     ),
-    path("actions/", ActionItemListView.as_view(), name="actionitem_list"),
-    path("actions/<int:pk>/edit/", ActionItemEditView.as_view(), name="actionitem_edit"),
     path("actions/<int:pk>/done/", ActionItemDoneView.as_view(), name="actionitem_done"),
 ]

@@ -14,10 +14,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from collab import views as generic
 from collab.ical import calendar
 from collab.models import UserPreference
 from collab.permissions import Action, restrict
-from collab.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
 from partners.models import Partner, Pillar
 
 from .. import exports, filtersets, followup
@@ -32,16 +32,17 @@ from ..models import (
     ProgramPartner,
     Site,
 )
+from . import IN_PROGRAM
 
 
-class ProgramListView(ObjectListView):
+class ProgramListView(generic.ObjectListView):
     queryset = Program.objects.for_list()
     filterset_class = filtersets.ProgramFilterSet
     columns = exports.PROGRAM_COLUMNS
     extra_context = {"list_title": _("Programmes")}
 
 
-class ProgramDetailView(ObjectDetailView):
+class ProgramDetailView(generic.ObjectDetailView):
     # Longer than a declaration: the page's bounded sections and pictures (page_sections).
     queryset = Program.objects.for_detail()
     slug_field = "slug"
@@ -123,26 +124,26 @@ def page_sections(program: Program, per_section: int = 10, per_pillar: int = 12)
     }
 
 
-class SiteListView(ObjectListView):
+class SiteListView(generic.ObjectListView):
     queryset = Site.objects.for_list()
     filterset_class = filtersets.SiteFilterSet
     columns = exports.SITE_COLUMNS
     extra_context = {"list_title": _("Pilot sites")}
 
 
-class SiteDetailView(ObjectDetailView):
+class SiteDetailView(generic.ObjectDetailView):
     queryset = Site.objects.for_list()
     history_children = ()
 
 
-class SiteCreateView(ObjectCreateView):
+class SiteCreateView(generic.ObjectCreateView):
     model = Site
     form_class = forms.SiteCreateForm
     extra_context = {"form_title": _("Add a pilot site")}
     success_message = _("The site was saved.")
 
 
-class SiteEditView(ObjectEditView):
+class SiteEditView(generic.ObjectEditView):
     queryset = Site.objects.all()
     form_class = forms.SiteForm
     extra_context = {"form_title": _("Edit pilot site")}
@@ -244,14 +245,9 @@ def partner_sections(partner: Partner, user: Any, per_section: int = 20) -> dict
 
 urlpatterns = [
     path("programs/", ProgramListView.as_view(), name="program_list"),
-    path("programs/<slug:slug>/", ProgramDetailView.as_view(), name="program_detail"),
-    path("programs/<slug:slug>/sites/new/", SiteCreateView.as_view(), name="site_create"),
-    path(
-        "programs/<slug:slug>/calendar.ics",
-        ProgramCalendarView.as_view(),
-        name="program_calendar",
+    path(IN_PROGRAM, ProgramDetailView.as_view(), name="program_detail"),
+    path(f"{IN_PROGRAM}calendar.ics", ProgramCalendarView.as_view(), name="program_calendar"),
+    *generic.record_urls(
+        "sites", SiteCreateView, SiteListView, SiteDetailView, SiteEditView, parent=IN_PROGRAM
     ),
-    path("sites/", SiteListView.as_view(), name="site_list"),
-    path("sites/<int:pk>/", SiteDetailView.as_view(), name="site_detail"),
-    path("sites/<int:pk>/edit/", SiteEditView.as_view(), name="site_edit"),
 ]
