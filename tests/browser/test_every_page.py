@@ -347,7 +347,9 @@ def check(page, server: Server, url: str, walk: Walk, width: int, errors: Errors
     into `errors` by the page's listeners). A page reached before (the sign-in page an
     anonymous visitor is sent to) is checked once."""
     errors.clear()
-    response = page.goto(HOST + url, wait_until="domcontentloaded")
+    # "load", not "domcontentloaded": the widths and colours are measured once the stylesheets
+    # apply (before them, a chart's hidden table widened a phone's page now and then).
+    response = page.goto(HOST + url, wait_until="load")
     if response.status >= 500:
         walk.fail(url, f"status {response.status}")
     if "text/html" not in (response.headers.get("content-type") or ""):
