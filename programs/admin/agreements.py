@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, ForeignKeyRawIdWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import HttpRequest
@@ -127,11 +127,35 @@ class ClauseForm(forms.ModelForm):
         return cleaned
 
 
+class SectionWidget(ForeignKeyRawIdWidget):
+    """A clause's section as a clause number typed in, looked up among its own agreement's
+    clauses. A select on every row listed every clause: at the row limit, 300 rows of 301
+    options, 7.9 MB of page. The labels of the rows' sections are read once for the formset."""
+
+    def __init__(self, rel: Any, admin_site: admin.AdminSite, agreement_id: int, labels: dict):
+        super().__init__(rel, admin_site)
+        self.agreement_id = agreement_id
+        self.labels = labels
+
+    def url_parameters(self) -> dict[str, str]:
+        return {**super().url_parameters(), "agreement__id__exact": str(self.agreement_id)}
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        label = self.labels.get(str(value))
+        if label is None:
+            return "", ""
+        url = reverse(
+            "admin:programs_clause_change", args=[value], current_app=self.admin_site.name
+        )
+        return label, url
+
+
 class ClauseInline(Inline):
     model = Clause
     max_num = AGREEMENT_ROW_LIMIT  # as on the agreement page
     form = ClauseForm
     fields = ("order", "number", "parent", "text")
+    raw_id_fields = ("parent",)  # with SectionWidget below
     ordering = ("order",)
 
     def formfield_for_foreignkey(
@@ -139,20 +163,21 @@ class ClauseInline(Inline):
     ) -> forms.Field | None:
         if db_field.name != "parent":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
-        object_id = (request.resolver_match.kwargs if request.resolver_match else {}).get(
-            "object_id", ""
+        object_id = str(
+            (request.resolver_match.kwargs if request.resolver_match else {}).get("object_id", "")
         )
-        sections = (
-            Clause.objects.filter(agreement_id=object_id).order_by("order")
-            if str(object_id).isdigit()
-            else Clause.objects.none()
-        )
+        if not object_id.isdigit():
+            # A new agreement has no clause yet to be a section of.
+            kwargs["queryset"] = Clause.objects.none()
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        sections = Clause.objects.filter(agreement_id=object_id)
+        # Read once for the formset, not once per row that has a section.
+        labels = {str(clause.pk): str(clause) for clause in sections.order_by("order")}
         kwargs["queryset"] = sections
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None:
-            # Evaluated once for the formset: otherwise every clause row re-runs the query.
-            field.choices = [("", "---------"), *((c.pk, str(c)) for c in sections)]
-        return field
+        kwargs["widget"] = SectionWidget(
+            db_field.remote_field, self.admin_site, int(object_id), labels
+        )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Agreement)

@@ -24,6 +24,7 @@ from partners.models import Partner, PartnerKind, Pillar
 from programs.admin.agreements import AgreementAdminForm, ClauseForm
 from programs.models import (
     Agreement,
+    Clause,
     Commitment,
     Program,
     ProgramGroupObjectPermission,
@@ -423,3 +424,38 @@ def test_a_clause_cannot_sit_in_another_agreement_or_inside_itself():
 
     assert "parent" in wrong_agreement.errors
     assert "parent" in loop.errors
+
+
+def test_a_clause_section_is_looked_up_among_its_own_agreement(admin_client):
+    # A select of every clause on every clause row grew as the square of the rows (7.9 MB at
+    # the row limit): the section is a clause's id with a lookup limited to the agreement.
+    clause = factories.ClauseFactory(number="1", text="Ruang lingkup")
+    children = [
+        factories.ClauseFactory(agreement=clause.agreement, parent=clause, order=order)
+        for order in range(2, 7)
+    ]
+    other = factories.ClauseFactory(number="9", text="Pasal perjanjian lain")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(admin_url(Agreement, "change", clause.agreement_id))
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert f'<option value="{clause.pk}"' not in html
+    assert (
+        f'value="{clause.pk}" id="id_clauses-1-parent" class="vForeignKeyRawIdAdminField"' in html
+    )
+    assert f"agreement__id__exact={clause.agreement_id}" in html
+    assert "1 Ruang lingkup" in html  # the child row's section, by its label
+    labels = [q["sql"] for q in queries.captured_queries if '"programs_clause"' in q["sql"]]
+    # The rows, the sections' labels, once per formset: never once per row (five have one).
+    assert len(labels) <= 3, labels
+    lookup = admin_client.get(
+        admin_url(Clause, "changelist"),
+        {"agreement__id__exact": clause.agreement_id, "_to_field": "id", "_popup": "1"},
+    )
+    assert lookup.status_code == 200
+    assert "Ruang lingkup" in lookup.content.decode()
+    assert "Pasal perjanjian lain" not in lookup.content.decode()
+    assert {child.parent_id for child in children} == {clause.pk}
+    assert other.agreement_id != clause.agreement_id
