@@ -128,9 +128,9 @@ class ClauseForm(forms.ModelForm):
 
 
 class SectionWidget(ForeignKeyRawIdWidget):
-    """A clause's section as a clause number typed in, looked up among its own agreement's
-    clauses. A select on every row listed every clause: at the row limit, 300 rows of 301
-    options, 7.9 MB of page. The labels of the rows' sections are read once for the formset."""
+    """A clause's section as that clause's id, typed in or picked in a lookup limited to the
+    agreement's clauses. A select on every row listed every clause: at the row limit, 300 rows
+    of 301 options, 7.9 MB of page. The rows' section labels are read once for the formset."""
 
     def __init__(self, rel: Any, admin_site: admin.AdminSite, agreement_id: int, labels: dict):
         super().__init__(rel, admin_site)
