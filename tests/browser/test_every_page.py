@@ -19,7 +19,7 @@ a persona is signed in once per browser context (`force_login`). It is a server 
 Playwright's `context.route` because routing turns off Chromium's HTTP cache: every admin page
 then fetched its 28 static files through the driver again. axe-core is injected once per context
 (`add_init_script`) and run with `page.evaluate`; on the Django admin's pages at the phone's
-width it is not run again (the admin's markup is the same at both widths, and axe-core is half
+width it is not run again (the admin's markup is the same at both widths, and axe-core is most
 of a page's time). One test per persona and viewport collects the failures of every page and
 reports them all at once.
 """
