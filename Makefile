@@ -26,8 +26,9 @@ run: setup
 	$(PY) manage.py runserver $(HOST)
 
 # Prints the line coverage of the project's code at the end ([tool.coverage] in pyproject.toml).
+# PYTEST_ARGS adds pytest options: CI runs `make test PYTEST_ARGS="-n 2 --dist loadfile"`.
 test: $(STAMP)
-	$(VENV)/bin/pytest --cov --cov-report=term
+	$(VENV)/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
