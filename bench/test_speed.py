@@ -1,7 +1,7 @@
 """The test suite's speed before and after, side by side on one machine at one moment.
 
     .venv/bin/python bench/test_speed.py [--before 5573b8d] [--after HEAD] [--port 8400]
-        [--databases postgresql sqlite --] [PATH ...]
+        [--databases postgresql sqlite --] [--no-coverage] [-m 'not browser'] [PATH ...]
 
 Clones both commits into /tmp (`git worktree add --detach`, sharing this checkout's .venv) and
 runs each one's own test command — `pytest` before issue 15, `make test` after it — on SQLite
@@ -9,7 +9,9 @@ and on PostgreSQL, the four runs at the same time, so a busy machine slows them 
 wall time, the CPU time (user + sys, from /usr/bin/time -v), the tests passed and the line
 coverage of each run, and the ratios after/before. Each run keeps its log in /tmp/test_speed/.
 Given test paths (present in both commits), each side runs only those, the after side with
-`make test`'s own pytest command (`pytest --cov --cov-report=term PATH ...`).
+`make test`'s own pytest command (`pytest --cov --cov-report=term PATH ...`). `--no-coverage`
+runs plain `pytest` on the after side too, and `-m` passes a mark expression to both sides, so
+the figures can be taken apart: coverage's tracer, the browser tests, the rest.
 
 PostgreSQL databases `collab_speed_before` and `collab_speed_after` (their test_ copies are
 created and dropped by pytest-django), Redis database 10 (COLLAB_TEST_BROKER_URL), live servers
@@ -88,6 +90,16 @@ def main() -> None:
         action="store_true",
         help="both sides run the after side's command (to compare two commits that have make test)",
     )
+    parser.add_argument(
+        "--no-coverage",
+        action="store_true",
+        help="the after side runs plain `pytest` too: the tests' time without coverage's tracer",
+    )
+    parser.add_argument(
+        "-m",
+        dest="marks",
+        help="a pytest -m expression for both sides, e.g. 'not browser' (the Chromium tests apart)",
+    )
     parser.add_argument("paths", nargs="*", help="test files present in both commits")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -109,6 +121,10 @@ def main() -> None:
     runs = []
     if args.same_command:
         commands["before"] = commands["after"]
+    if args.no_coverage:
+        commands["after"] = ["pytest", *args.paths]
+    if args.marks:
+        commands = {name: [*command, "-m", args.marks] for name, command in commands.items()}
     pairs = [(name, database) for database in args.databases for name in ("before", "after")]
     for offset, (name, database) in enumerate(pairs):
         env = {
