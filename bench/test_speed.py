@@ -124,7 +124,12 @@ def main() -> None:
     if args.no_coverage:
         commands["after"] = ["pytest", *args.paths]
     if args.marks:
-        commands = {name: [*command, "-m", args.marks] for name, command in commands.items()}
+        # make would read `-m` as its own option: run make test's pytest command itself.
+        make_test = ["pytest", "--cov", "--cov-report=term"]
+        commands = {
+            name: [*(make_test if command[0] == "make" else command), "-m", args.marks]
+            for name, command in commands.items()
+        }
     pairs = [(name, database) for database in args.databases for name in ("before", "after")]
     for offset, (name, database) in enumerate(pairs):
         env = {
