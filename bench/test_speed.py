@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = Path("/tmp/test_speed")
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 REDIS = "redis://127.0.0.1:6379/10"
+# What `make test` runs (the Makefile's `test:`), for runs that must name their own pytest options.
+MAKE_TEST_PYTEST = ["pytest", "--cov", "--cov-report=term"]
 
 
 @dataclass
@@ -114,10 +116,7 @@ def main() -> None:
     # make must not reinstall the virtualenv, only run the tests.
     commands = {"before": ["pytest"], "after": ["make", "-o", ".venv/.installed-stamp", "test"]}
     if args.paths:
-        commands = {
-            "before": ["pytest", *args.paths],
-            "after": ["pytest", "--cov", "--cov-report=term", *args.paths],
-        }
+        commands = {"before": ["pytest", *args.paths], "after": [*MAKE_TEST_PYTEST, *args.paths]}
     runs = []
     if args.same_command:
         commands["before"] = commands["after"]
@@ -125,9 +124,8 @@ def main() -> None:
         commands["after"] = ["pytest", *args.paths]
     if args.marks:
         # make would read `-m` as its own option: run make test's pytest command itself.
-        make_test = ["pytest", "--cov", "--cov-report=term"]
         commands = {
-            name: [*(make_test if command[0] == "make" else command), "-m", args.marks]
+            name: [*(MAKE_TEST_PYTEST if command[0] == "make" else command), "-m", args.marks]
             for name, command in commands.items()
         }
     pairs = [(name, database) for database in args.databases for name in ("before", "after")]
